@@ -1,0 +1,26 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'migrations/', 'coverage/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Secrets and chat text must never reach a raw HTML sink (see ARCHITECTURE.md, views).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Chat text is hostile: never inject raw HTML.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/bin.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+);

@@ -1,0 +1,27 @@
+/** What a CLI command may touch of the outside world; tests pass their own. */
+export type CliIo = {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+  readStdin: () => Promise<string>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); used by `serve`. */
+  untilStopped: () => Promise<string>;
+};
+
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    untilStopped: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      }),
+  };
+}

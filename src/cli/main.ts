@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, type Config } from '../config.ts';
+import { startServer } from '../server.ts';
+import type { CliIo } from './cli-io.ts';
+import { cliConfig, withCliDb } from './open-cli-db.ts';
+import { sourceCommand } from './source-command.ts';
+
+export { processIo } from './cli-io.ts';
+
+/**
+ * Runs `modhook <command>` and resolves to the exit code. Every command honours DATABASE_PATH
+ * and `--db`. Expected failures print one line on stderr and exit 1; usage errors exit 2.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = new Command('modhook')
+    .description('Moderation server for live chat webhooks')
+    .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or data/modhook.db)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  const config = (): Config => cliConfig(io.env, program.opts<{ db?: string }>().db);
+
+  program
+    .command('serve')
+    .description('run the webhook server and dashboard (migrations are applied first)')
+    .action(async () => {
+      const running = await startServer(config());
+      const signal = await io.untilStopped();
+      running.deps.log.info({ signal }, 'shutting down');
+      await running.close();
+    });
+
+  program
+    .command('migrate')
+    .description('create or update the database schema, then exit')
+    .action(() => {
+      const { databasePath } = config();
+      withCliDb(config(), () => undefined);
+      io.out(`Database ${databasePath} is up to date.\n`);
+    });
+
+  program.addCommand(sourceCommand(io, config));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they exit 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ConfigError || error instanceof Error) {
+      io.err(`modhook: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

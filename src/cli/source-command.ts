@@ -1,0 +1,140 @@
+import { Command } from 'commander';
+import type { Config } from '../config.ts';
+import { addSource } from '../sources/add-source.ts';
+import { listSources, type SourceSummary } from '../sources/list-sources.ts';
+import { rotateSourceSecret } from '../sources/rotate-source-secret.ts';
+import { setSourceStatus } from '../sources/set-source-status.ts';
+import type { CliIo } from './cli-io.ts';
+import { withCliDb } from './open-cli-db.ts';
+import { parseDuration } from './parse-duration.ts';
+
+const ACTOR = 'cli';
+
+/** `modhook source add|list|rotate|disable|enable`. */
+export function sourceCommand(io: CliIo, config: () => Config): Command {
+  const deps = (db: Parameters<Parameters<typeof withCliDb>[1]>[0]) => ({ db, now: Date.now });
+  const webhookUrl = (id: string) => `${config().publicUrl}/hooks/${id}`;
+  const command = new Command('source').description('register and manage webhook sources');
+
+  command
+    .command('add')
+    .description('register a source and print its webhook URL and secret (shown only now)')
+    .requiredOption('--kind <kind>', 'sender kind: eventyay')
+    .requiredOption('--name <name>', 'a name for people, e.g. the room')
+    .option('--secret <secret>', 'use this secret (at least 16 characters) instead of a new one')
+    .option('--json', 'print {"id","kind","name","url","secret"}')
+    .action((opts: { kind: string; name: string; secret?: string; json?: boolean }) => {
+      const created = withCliDb(config(), (db) =>
+        addSource(
+          deps(db),
+          { kind: opts.kind as 'eventyay', name: opts.name, secret: opts.secret },
+          ACTOR,
+        ),
+      );
+      const url = webhookUrl(created.id);
+      if (opts.json) return io.out(`${JSON.stringify({ ...created, url })}\n`);
+      io.out(
+        [
+          `Source "${created.name}" (${created.kind}) created.`,
+          `  id:     ${created.id}`,
+          `  URL:    ${url}`,
+          `  secret: ${created.secret}`,
+          '',
+          "In the Eventyay room's chat settings, set the webhook URL and the webhook HMAC secret to",
+          'these values. Eventyay checks the URL once with ?challenge=; modhook answers it itself.',
+          'Keep the secret safe: it is not shown again (rotate it to get a new one).',
+          '',
+        ].join('\n'),
+      );
+    });
+
+  command
+    .command('list')
+    .description('list sources with their status and delivery counts (never their secrets)')
+    .option('--json', 'print a JSON array')
+    .action((opts: { json?: boolean }) => {
+      const rows = withCliDb(config(), (db) => listSources(deps(db)));
+      if (opts.json) {
+        return io.out(`${JSON.stringify(rows.map((r) => ({ ...r, url: webhookUrl(r.id) })))}\n`);
+      }
+      if (rows.length === 0) {
+        return io.out(
+          'No sources yet. Create one with: modhook source add --kind eventyay --name NAME\n',
+        );
+      }
+      io.out(`${formatSourceTable(rows)}\n`);
+    });
+
+  command
+    .command('rotate')
+    .description('give a source a new secret; the old one keeps working for the grace period')
+    .argument('<id>', 'source id')
+    .option('--secret <secret>', 'use this secret instead of a new one')
+    .option('--grace <duration>', 'how long the old secret keeps working (0 = stop now)', '24h')
+    .option('--json', 'print {"id","secret","previousExpiresAt"}')
+    .action((id: string, opts: { secret?: string; grace: string; json?: boolean }) => {
+      const graceMs = parseDuration(opts.grace);
+      const rotated = withCliDb(config(), (db) =>
+        rotateSourceSecret(deps(db), { sourceId: id, secret: opts.secret, graceMs }, ACTOR),
+      );
+      const expires = new Date(rotated.previousExpiresAt).toISOString();
+      if (opts.json) {
+        return io.out(
+          `${JSON.stringify({ id, secret: rotated.secret, previousExpiresAt: expires })}\n`,
+        );
+      }
+      io.out(
+        [
+          `New secret for source ${id}: ${rotated.secret}`,
+          `The previous secret keeps working until ${expires}.`,
+          'Paste the new secret into the sender before then. It is not shown again.',
+          '',
+        ].join('\n'),
+      );
+    });
+
+  for (const [name, status, verb] of [
+    ['disable', 'disabled', 'disabled: its webhook answers 404 and stores nothing'],
+    ['enable', 'active', 'enabled'],
+  ] as const) {
+    command
+      .command(name)
+      .description(`${name} a source`)
+      .argument('<id>', 'source id')
+      .action((id: string) => {
+        const { changed } = withCliDb(config(), (db) =>
+          setSourceStatus(deps(db), { sourceId: id, status }, ACTOR),
+        );
+        io.out(changed ? `Source ${id} ${verb}.\n` : `Source ${id} was already ${status}.\n`);
+      });
+  }
+  return command;
+}
+
+function formatSourceTable(rows: SourceSummary[]): string {
+  const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+  const table = [
+    ['ID', 'KIND', 'NAME', 'STATUS', 'SECRETS', 'LAST DELIVERY', 'ACCEPTED', 'REJECTED'],
+    ...rows.map((r) => [
+      r.id,
+      r.kind,
+      r.name,
+      r.status,
+      r.nextSecretExpiry === null
+        ? String(r.activeSecrets)
+        : `${r.activeSecrets} (one expires ${iso(r.nextSecretExpiry)})`,
+      iso(r.lastDeliveryAt),
+      String(r.acceptedDeliveries),
+      String(r.rejectedDeliveries),
+    ]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  return table
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+
+/** The one bag of dependencies handed to createApp and, narrowed with Pick, to domain verbs. */
+export type Deps = {
+  db: Db;
+  config: Config;
+  /** Current time in epoch milliseconds; injected so tests are exact. */
+  now: () => number;
+  log: Logger;
+};

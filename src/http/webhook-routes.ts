@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { answerChallenge } from '../ingest/answer-challenge.ts';
+import type { DeliveryOutcome } from '../ingest/delivery-outcome.ts';
+import { receiveDelivery } from '../ingest/receive-delivery.ts';
+import type { AppEnv } from './app-env.ts';
+import { errorBody } from './error-response.ts';
+import { limitedBodyReader } from './read-limited-body.ts';
+
+/** `/hooks/:sourceId`: the URL a chat platform is given (ARCHITECTURE.md, HTTP contract). */
+export const webhookRoutes = new Hono<AppEnv>()
+  .get('/:sourceId', (c) => {
+    const { result, token } = answerChallenge(c.var.deps, {
+      sourceId: c.req.param('sourceId'),
+      token: c.req.query('challenge'),
+    });
+    return result.outcome === 'accepted' ? c.json({ challenge: token }) : outcomeJson(c, result);
+  })
+  .post('/:sourceId', async (c) => {
+    const result = await receiveDelivery(c.var.deps, {
+      sourceId: c.req.param('sourceId'),
+      header: (name) => c.req.header(name),
+      readBody: limitedBodyReader(c.req.raw),
+    });
+    return outcomeJson(c, result);
+  })
+  .all('/:sourceId', (c) => {
+    c.header('Allow', 'GET, POST');
+    return c.json(errorBody('method_not_allowed', 'use GET ?challenge= or a signed POST'), 405);
+  });
+
+function outcomeJson(
+  c: { json: (body: unknown, status: ContentfulStatusCode) => Response },
+  result: DeliveryOutcome,
+) {
+  switch (result.outcome) {
+    case 'accepted':
+      return c.json({ ok: true }, 200);
+    case 'duplicate':
+      return c.json({ ok: true, duplicate: true }, 200);
+    case 'ignored':
+      return c.json({ ok: true, ignored: true, reason: result.message }, 202);
+    case 'rejected':
+      return c.json(
+        errorBody(result.reason, result.message, result.field),
+        result.status as ContentfulStatusCode,
+      );
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What a webhook request came to. The status is part of the contract with senders
+ * (ARCHITECTURE.md, HTTP) and is recorded on the delivery row, so it is decided here, once.
+ */
+export type RejectionReason =
+  | 'unknown_source'
+  | 'source_disabled'
+  | 'body_too_large'
+  | 'signature_missing'
+  | 'signature_malformed'
+  | 'signature_mismatch'
+  | 'invalid_json'
+  | 'invalid_payload'
+  | 'challenge_missing'
+  | 'challenge_malformed';
+
+export const REJECTION_STATUS: Record<RejectionReason, number> = {
+  unknown_source: 404,
+  source_disabled: 404,
+  body_too_large: 413,
+  signature_missing: 401,
+  signature_malformed: 401,
+  signature_mismatch: 401,
+  invalid_json: 400,
+  invalid_payload: 422,
+  challenge_missing: 400,
+  challenge_malformed: 400,
+};
+
+export type DeliveryOutcome =
+  | { outcome: 'accepted'; status: 200 }
+  | { outcome: 'duplicate'; status: 200 }
+  | { outcome: 'ignored'; status: 202; message: string }
+  | {
+      outcome: 'rejected';
+      status: number;
+      reason: RejectionReason;
+      message: string;
+      field?: string;
+    };
+
+export function rejected(
+  reason: RejectionReason,
+  message: string,
+  field?: string,
+): Extract<DeliveryOutcome, { outcome: 'rejected' }> {
+  return {
+    outcome: 'rejected',
+    status: REJECTION_STATUS[reason],
+    reason,
+    message,
+    ...(field === undefined ? {} : { field }),
+  };
+}
+
+/** Kept rejected delivery rows per source; older ones live on only in rejection_counters. */
+export const KEPT_REJECTED_DELIVERIES = 1000;
+
+export const NO_SUCH_SOURCE_MESSAGE = 'no active source at this URL';

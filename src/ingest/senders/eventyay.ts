@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
+import type { ParseResult } from '../incoming-event.ts';
+import { decodeJsonBody, describeZodIssue } from './json-body.ts';
+
+/** Eventyay signs with this header: `sha256=` + lowercase hex HMAC-SHA256 (PROTOCOLS.md). */
+export const EVENTYAY_SIGNATURE_HEADER = 'x-eventyay-signature';
+
+const SIGNATURE_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
+
+export type SignatureCheck =
+  | { ok: true; secretId: number }
+  | {
+      ok: false;
+      reason: 'signature_missing' | 'signature_malformed' | 'signature_mismatch';
+      message: string;
+    };
+
+/**
+ * Verifies an Eventyay signature header over the raw body bytes against every active secret of
+ * the source, timing-safe. Pure; never parses the body.
+ */
+export function verifyEventyaySignature(
+  header: string | undefined,
+  body: Uint8Array,
+  secrets: readonly KeyedSecret[],
+): SignatureCheck {
+  if (header === undefined || header === '') {
+    return {
+      ok: false,
+      reason: 'signature_missing',
+      message: 'X-Eventyay-Signature header is missing',
+    };
+  }
+  const hex = SIGNATURE_FORMAT.exec(header)?.[1];
+  if (hex === undefined) {
+    return {
+      ok: false,
+      reason: 'signature_malformed',
+      message: 'X-Eventyay-Signature must be "sha256=" followed by 64 hex characters',
+    };
+  }
+  const secretId = findMatchingHmacSecret(body, Buffer.from(hex, 'hex'), secrets);
+  if (secretId === null) {
+    return {
+      ok: false,
+      reason: 'signature_mismatch',
+      message: 'X-Eventyay-Signature does not match the body for any active secret of this source',
+    };
+  }
+  return { ok: true, secretId };
+}
+
+const nullableString = (max: number) => z.string().max(max).nullish();
+const ISO_DATE_TIME = z
+  .string()
+  .max(64)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
+const id = z.number().int().nonnegative();
+
+// Identity fields are nullable on the wire; a missing one is treated as null rather than lose the
+// message. Unknown extra fields are allowed: the raw body is stored.
+const EventyayCommon = z.object({
+  message_id: id,
+  channel: z.string().min(1).max(200),
+  timestamp: ISO_DATE_TIME,
+  screen_name: z.string().max(500).nullish(),
+  sender_id: nullableString(200),
+  centralauth_id: id.nullish(),
+  centralauth_username: nullableString(500),
+  message: z.string(),
+  user_language: nullableString(64),
+});
+
+const EventyayText = EventyayCommon.extend({
+  message_type: z.literal('text'),
+  meta: z.looseObject({}).optional(),
+});
+
+const EventyayEmoji = EventyayCommon.extend({
+  message_type: z.literal('emoji'),
+  meta: z.looseObject({
+    target_message_id: id,
+    reaction: z.string().min(1).max(100),
+    action: z.enum(['add', 'remove']),
+    reactions: z.record(z.string(), z.array(z.string().max(200))),
+  }),
+});
+
+const Envelope = z.looseObject({ message_type: z.string() });
+
+/**
+ * Parses an Eventyay delivery body into the common event shape. Handles the emoji quirk
+ * (PROTOCOLS.md): an emoji event is serialised from its target message, so message_id,
+ * timestamp, message and sender_id describe the target, while screen_name, centralauth_* and
+ * user_language describe the reactor. The reactor's id is not sent: it is left null for the
+ * store to infer from the snapshot change.
+ */
+export function parseEventyayDelivery(body: Uint8Array): ParseResult {
+  const decoded = decodeJsonBody(body);
+  if (!decoded.ok) return decoded;
+
+  const envelope = Envelope.safeParse(decoded.value);
+  if (!envelope.success) return invalid(envelope.error.issues[0]);
+  const type = envelope.data.message_type;
+  if (type !== 'text' && type !== 'emoji') {
+    return { ok: true, event: { kind: 'ignored', reason: `unsupported message_type "${type}"` } };
+  }
+
+  if (type === 'text') {
+    const parsed = EventyayText.safeParse(decoded.value);
+    if (!parsed.success) return invalid(parsed.error.issues[0]);
+    const p = parsed.data;
+    return {
+      ok: true,
+      event: {
+        kind: 'message',
+        channelExternalId: p.channel,
+        externalId: String(p.message_id),
+        senderExternalId: p.sender_id || null,
+        author: actorOf(p),
+        text: p.message.toWellFormed(),
+        sentAt: Date.parse(p.timestamp),
+      },
+    };
+  }
+
+  const parsed = EventyayEmoji.safeParse(decoded.value);
+  if (!parsed.success) return invalid(parsed.error.issues[0]);
+  const p = parsed.data;
+  return {
+    ok: true,
+    event: {
+      kind: 'reaction',
+      channelExternalId: p.channel,
+      targetExternalId: String(p.meta.target_message_id),
+      emoji: p.meta.reaction,
+      action: p.meta.action,
+      reactorExternalId: null,
+      reactor: actorOf(p),
+      snapshot: p.meta.reactions,
+    },
+  };
+}
+
+function actorOf(p: z.infer<typeof EventyayCommon>) {
+  return {
+    screenName: (p.screen_name ?? '').toWellFormed(),
+    centralauthId: p.centralauth_id ?? null,
+    centralauthUsername: p.centralauth_username ?? null,
+    language: p.user_language || null,
+  };
+}
+
+function invalid(issue: z.core.$ZodIssue | undefined): ParseResult {
+  return { ok: false, reason: 'invalid_payload', ...describeZodIssue(issue) };
+}

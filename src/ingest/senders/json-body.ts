@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { ParseFailure } from '../incoming-event.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Decodes strict UTF-8 and parses JSON; a failure says what is wrong, for a 400. */
+export function decodeJsonBody(
+  body: Uint8Array,
+): { ok: true; value: unknown } | ({ ok: false } & ParseFailure) {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, reason: 'invalid_json', message: 'body is not valid UTF-8' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    // V8's message quotes the body; name only the position so no body text is echoed or stored.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const where = position === undefined ? '' : ` (error at byte ${position})`;
+    return { ok: false, reason: 'invalid_json', message: `body is not valid JSON${where}` };
+  }
+}
+
+/** Names the failing field as a dotted path, e.g. `meta.target_message_id`. */
+export function describeZodIssue(issue: z.core.$ZodIssue | undefined): {
+  message: string;
+  field?: string;
+} {
+  if (issue === undefined) return { message: 'payload has the wrong shape' };
+  const field = issue.path.map(String).join('.');
+  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+  const what = missing ? `is required (expected ${issue.expected})` : issue.message;
+  if (field === '') return { message: `payload: ${what}` };
+  return { field, message: `${field}: ${what}` };
+}

@@ -1,0 +1,135 @@
+import type { Db } from '../db/client.ts';
+import { inferReactor } from './infer-reactor.ts';
+import type { IncomingMessage, IncomingReaction, ReactionSnapshot } from './incoming-event.ts';
+import { ingestStore, type DeliveryRow, type IngestStore } from './ingest-store.ts';
+
+export type AcceptedDelivery = Omit<DeliveryRow, 'outcome' | 'status' | 'reason' | 'detail'> & {
+  body: Buffer;
+};
+
+/**
+ * Stores one well-signed message delivery in a single transaction: the delivery row, channel and
+ * sender upserts, the message, and the link from reactions that arrived before it. Idempotent
+ * on (source, message id): a repeat records only a `duplicate` delivery row and changes nothing.
+ */
+export function storeMessage(
+  db: Db,
+  delivery: AcceptedDelivery,
+  event: IncomingMessage,
+): 'accepted' | 'duplicate' {
+  const store = ingestStore(db);
+  return db.$client.transaction(() => {
+    const { sourceId, receivedAt } = delivery;
+    if (store.messageId.get(sourceId, event.externalId) !== undefined) {
+      insertDelivery(store, { ...delivery, body: null }, 'duplicate');
+      return 'duplicate' as const;
+    }
+    const deliveryId = insertDelivery(store, delivery, 'accepted');
+    const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
+    const senderId =
+      event.senderExternalId === null
+        ? null
+        : store.upsertSender.get({
+            sourceId,
+            externalId: event.senderExternalId,
+            at: receivedAt,
+            ...event.author,
+          })!.id;
+    const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
+    const messageId = Number(
+      store.insertMessage.run({
+        sourceId,
+        externalId: event.externalId,
+        channelId,
+        senderId,
+        screenName: event.author.screenName,
+        text: event.text,
+        language: event.author.language,
+        sentAt: event.sentAt,
+        receivedAt,
+        deliveryId,
+        reactionsJson: earlierReactions?.snapshot_json ?? '{}',
+      }).lastInsertRowid,
+    );
+    if (earlierReactions !== undefined)
+      store.linkReactions.run(messageId, sourceId, event.externalId);
+    return 'accepted' as const;
+  })();
+}
+
+/**
+ * Appends one reaction event in a single transaction. Never deduplicated: Eventyay's add,
+ * remove, add sends two byte-identical bodies that are both real (PROTOCOLS.md, emoji quirk).
+ * The reactor is inferred from the change against the target's previous snapshot; the reaction
+ * is linked to its target now or, if the target has not arrived yet, when it does.
+ */
+export function storeReaction(db: Db, delivery: AcceptedDelivery, event: IncomingReaction): void {
+  const store = ingestStore(db);
+  db.$client.transaction(() => {
+    const { sourceId, receivedAt } = delivery;
+    const deliveryId = insertDelivery(store, delivery, 'accepted');
+    const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
+    const previous = store.latestSnapshot.get(sourceId, event.targetExternalId);
+    const before =
+      previous === undefined ? null : (JSON.parse(previous.snapshot_json) as ReactionSnapshot);
+    const after = event.snapshot ?? before ?? {};
+    const reactorExternalId =
+      event.reactorExternalId ??
+      (event.snapshot === null
+        ? null
+        : inferReactor(before, event.snapshot, event.emoji, event.action));
+    // Only a known reactor is upserted: Eventyay's sender_id on an emoji event is the target's
+    // author, and the identity fields must not be pinned on them.
+    const reactorSenderId =
+      reactorExternalId === null
+        ? null
+        : store.upsertSender.get({
+            sourceId,
+            externalId: reactorExternalId,
+            at: receivedAt,
+            ...event.reactor,
+          })!.id;
+    const target = store.messageId.get(sourceId, event.targetExternalId);
+    const snapshotJson = JSON.stringify(after);
+    store.insertReaction.run({
+      sourceId,
+      channelId,
+      targetExternalId: event.targetExternalId,
+      messageId: target?.id ?? null,
+      emoji: event.emoji,
+      action: event.action,
+      reactorExternalId,
+      reactorSenderId,
+      reactorScreenName: event.reactor.screenName,
+      snapshotJson,
+      receivedAt,
+      deliveryId,
+    });
+    if (target !== undefined) store.setMessageReactions.run(snapshotJson, target.id);
+  })();
+}
+
+/** Stores a well-signed delivery of a type modhook does not handle, raw, for later. */
+export function storeIgnored(db: Db, delivery: AcceptedDelivery, message: string): void {
+  insertDelivery(ingestStore(db), { ...delivery, detail: message }, 'ignored');
+}
+
+function insertDelivery(
+  store: IngestStore,
+  delivery: Omit<AcceptedDelivery, 'body'> & { body: Buffer | null; detail?: string },
+  outcome: 'accepted' | 'duplicate' | 'ignored',
+): number {
+  return Number(
+    store.insertDelivery.run({
+      ...delivery,
+      outcome,
+      reason: outcome === 'ignored' ? 'unsupported_type' : null,
+      detail: delivery.detail ?? null,
+      status: outcome === 'ignored' ? 202 : 200,
+    }).lastInsertRowid,
+  );
+}
+
+function upsertChannel(store: IngestStore, sourceId: string, externalId: string, at: number) {
+  return store.upsertChannel.get(sourceId, externalId, at, at)!.id;
+}

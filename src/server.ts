@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDb } from './db/client.ts';
+import { migrateDb } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { createLogger } from './log.ts';
+
+export type RunningServer = { url: string; deps: Deps; close: () => Promise<void> };
+
+/**
+ * Opens and migrates the database, then serves the app on config.host:config.port. Resolves
+ * once listening; rejects with a readable error when the port cannot be taken.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const db = openDb(config.databasePath);
+  migrateDb(db);
+  const deps: Deps = { db, config, now: Date.now, log };
+  const app = createApp(deps);
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+    s.once('listening', () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) => {
+      db.$client.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${config.port} on ${config.host} is already in use (set PORT to another)`,
+            )
+          : error,
+      );
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info(
+    { url, publicUrl: config.publicUrl, database: config.databasePath },
+    `modhook listening on ${url}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        db.$client.close();
+        resolve();
+      });
+      // Keep-alive connections would hold close() open; in-flight requests still finish.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }));
+  return { url, deps, close };
+}

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+
+export type SourceSummary = {
+  id: string;
+  kind: string;
+  name: string;
+  status: 'active' | 'disabled';
+  createdAt: number;
+  activeSecrets: number;
+  /** When the soonest-expiring active secret stops working, if any is set to. */
+  nextSecretExpiry: number | null;
+  lastDeliveryAt: number | null;
+  acceptedDeliveries: number;
+  rejectedDeliveries: number;
+};
+
+/** Every source with its secret and delivery counts; secrets themselves are never read. */
+export function listSources(deps: Pick<Deps, 'db' | 'now'>): SourceSummary[] {
+  const now = deps.now();
+  return deps.db.all<SourceSummary>(sql`
+    SELECT s.id, s.kind, s.name, s.status, s.created_at AS createdAt,
+      (SELECT count(*) FROM source_secrets k WHERE k.source_id = s.id
+         AND (k.expires_at IS NULL OR k.expires_at > ${now})) AS activeSecrets,
+      (SELECT min(k.expires_at) FROM source_secrets k WHERE k.source_id = s.id
+         AND k.expires_at > ${now}) AS nextSecretExpiry,
+      (SELECT max(d.received_at) FROM deliveries d WHERE d.source_id = s.id) AS lastDeliveryAt,
+      (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
+         AND d.outcome IN ('accepted', 'duplicate')) AS acceptedDeliveries,
+      coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id), 0)
+        AS rejectedDeliveries
+    FROM sources s ORDER BY s.created_at, s.id`);
+}
