@@ -3,7 +3,7 @@ import { ConfigError, type Config } from '../config.ts';
 import { startServer } from '../server.ts';
 import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
-import { sourceCommand } from './source-command.ts';
+import { addSourceCommand } from './source-command.ts';
 
 export { processIo } from './cli-io.ts';
 
@@ -39,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(`Database ${databasePath} is up to date.\n`);
     });
 
-  program.addCommand(sourceCommand(io, config));
+  addSourceCommand(program, io, config);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

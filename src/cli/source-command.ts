@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { addSource } from '../sources/add-source.ts';
 import { listSources, type SourceSummary } from '../sources/list-sources.ts';
@@ -10,11 +10,12 @@ import { parseDuration } from './parse-duration.ts';
 
 const ACTOR = 'cli';
 
-/** `modhook source add|list|rotate|disable|enable`. */
-export function sourceCommand(io: CliIo, config: () => Config): Command {
+/** Adds `modhook source add|list|rotate|disable|enable` to the program. */
+export function addSourceCommand(program: Command, io: CliIo, config: () => Config): void {
   const deps = (db: Parameters<Parameters<typeof withCliDb>[1]>[0]) => ({ db, now: Date.now });
   const webhookUrl = (id: string) => `${config().publicUrl}/hooks/${id}`;
-  const command = new Command('source').description('register and manage webhook sources');
+  // Created through program.command() so it inherits exitOverride and the output streams.
+  const command = program.command('source').description('register and manage webhook sources');
 
   command
     .command('add')
@@ -108,7 +109,6 @@ export function sourceCommand(io: CliIo, config: () => Config): Command {
         io.out(changed ? `Source ${id} ${verb}.\n` : `Source ${id} was already ${status}.\n`);
       });
   }
-  return command;
 }
 
 function formatSourceTable(rows: SourceSummary[]): string {

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openDb } from '../../src/db/client.ts';
+import { migrateDb } from '../../src/db/migrate.ts';
+import { addSource } from '../../src/sources/add-source.ts';
+import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
+import { runToExit, spawnServer } from '../helpers/spawn-server.ts';
+
+const SECRET = 'durability-secret-0123456789';
+
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modhook-server-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'data', 'modhook.db');
+}
+
+function createSource(path: string): string {
+  const db = openDb(path);
+  migrateDb(db);
+  const { id } = addSource(
+    { db, now: Date.now },
+    { kind: 'eventyay', name: 'Hall', secret: SECRET },
+    'test',
+  );
+  db.$client.close();
+  return id;
+}
+
+function signedBody(messageId: number) {
+  const body = eventyayJson(
+    textPayload({ message_id: messageId, message: `message ${messageId}` }),
+  );
+  return { body, signature: eventyaySignature(body, SECRET) };
+}
+
+function post(url: string, id: string, messageId: number) {
+  const { body, signature } = signedBody(messageId);
+  return fetch(`${url}/hooks/${id}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Eventyay-Signature': signature },
+    body,
+  });
+}
+
+describe('the server process (npm start)', () => {
+  it('creates its database folder, applies migrations and serves health and challenge', async () => {
+    const path = tempDb();
+    const server = await spawnServer({ DATABASE_PATH: path });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const db = new Database(path, { readonly: true });
+    const tables = db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'messages'")
+      .get();
+    db.close();
+    expect(tables).toEqual({ n: 1 });
+  });
+
+  it('keeps every delivery answered 200 after kill -9, exactly once, with an intact file', async () => {
+    const path = tempDb();
+    const id = createSource(path);
+    const server = await spawnServer({ DATABASE_PATH: path });
+    const ids = Array.from({ length: 200 }, (_, i) => 10_000 + i);
+    const answers = await Promise.all(ids.map((m) => post(server.url, id, m)));
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+
+    server.child.kill('SIGKILL');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+
+    const db = new Database(path, { readonly: true });
+    const stored = db
+      .prepare('SELECT count(DISTINCT external_id) AS d, count(*) AS n FROM messages')
+      .get();
+    const integrity = db.pragma('integrity_check', { simple: true });
+    db.close();
+    expect(stored).toEqual({ d: 200, n: 200 });
+    expect(integrity).toBe('ok');
+
+    const again = await spawnServer({ DATABASE_PATH: path });
+    const resent = await Promise.all(ids.slice(0, 20).map((m) => post(again.url, id, m)));
+    for (const answer of resent) expect(await answer.json()).toEqual({ ok: true, duplicate: true });
+  });
+
+  it('refuses to start on a bad setting and names the variable', async () => {
+    const { code, output } = await runToExit({ DATABASE_PATH: tempDb(), MAX_BODY_BYTES: 'lots' });
+    expect(code).toBe(1);
+    expect(output).toContain('MAX_BODY_BYTES');
+    expect(output).toContain('"lots"');
+  });
+
+  it('says so when the port is taken', async () => {
+    const first = await spawnServer({ DATABASE_PATH: tempDb() });
+    const port = new URL(first.url).port;
+    const { code, output } = await runToExit({
+      DATABASE_PATH: tempDb(),
+      PORT: port,
+      HOST: '127.0.0.1',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+  });
+});
