@@ -16,7 +16,9 @@ export function limitedBodyReader(request: Request): (limit: number) => Promise<
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
-        await reader.cancel().catch(() => undefined);
+        // Not cancel(): that destroys the socket before the 413 is written. The node adapter
+        // drains (bounded in bytes and time) or closes what is left after the answer.
+        reader.releaseLock();
         return null;
       }
       chunks.push(value);

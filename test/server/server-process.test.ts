@@ -83,6 +83,32 @@ describe('the server process (npm start)', () => {
     for (const answer of resent) expect(await answer.json()).toEqual({ ok: true, duplicate: true });
   });
 
+  it('answers a streamed 50 MB body with a whole 413 without buffering it, and keeps serving', async () => {
+    const path = tempDb();
+    const id = createSource(path);
+    const server = await spawnServer({ DATABASE_PATH: path });
+    let sent = 0;
+    const chunk = new Uint8Array(1024 * 1024);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 50) return controller.close();
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${server.url}/hooks/${id}`, {
+      method: 'POST',
+      headers: { 'X-Eventyay-Signature': `sha256=${'0'.repeat(64)}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'body_too_large' } });
+    console.log('SENT', sent);
+    expect(sent).toBeLessThan(50);
+    expect((await post(server.url, id, 1)).status).toBe(200);
+  });
+
   it('refuses to start on a bad setting and names the variable', async () => {
     const { code, output } = await runToExit({ DATABASE_PATH: tempDb(), MAX_BODY_BYTES: 'lots' });
     expect(code).toBe(1);
