@@ -30,7 +30,7 @@ export const ConfigEnv = z.object({
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default('info'),
   MAX_BODY_BYTES: integerIn(256, 16 * 1024 * 1024).default(65_536),
   TRUST_PROXY: booleanFlag.default(false),
 });
@@ -74,7 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
-  const hostForUrl = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  const hostForUrl = e.HOST.includes(':') && !e.HOST.startsWith('[') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
     host: e.HOST,

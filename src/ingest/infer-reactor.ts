@@ -12,14 +12,19 @@ export function inferReactor(
   emoji: string,
   action: 'add' | 'remove',
 ): string | null {
-  const prior = new Set(before?.[emoji] ?? []);
-  const now = new Set(after[emoji] ?? []);
+  const prior = new Set(usersOf(before, emoji));
+  const now = new Set(usersOf(after, emoji));
   if (action === 'add') {
     if (before === null) return now.size === 1 ? only(now) : null;
     return only(difference(now, prior));
   }
   if (before === null) return null;
   return only(difference(prior, now));
+}
+
+/** Own keys only: an emoji named `constructor` or `__proto__` must not reach Object.prototype. */
+function usersOf(snapshot: ReactionSnapshot | null, emoji: string): string[] {
+  return snapshot !== null && Object.hasOwn(snapshot, emoji) ? (snapshot[emoji] ?? []) : [];
 }
 
 function difference(a: Set<string>, b: Set<string>): Set<string> {

@@ -51,24 +51,32 @@ export function verifyEventyaySignature(
   return { ok: true, secretId };
 }
 
-const nullableString = (max: number) => z.string().max(max).nullish();
+// Lone surrogates (possible in \uXXXX escapes) are made well-formed so SQLite gets valid UTF-8.
+const text = (max?: number) =>
+  (max === undefined ? z.string() : z.string().max(max)).transform((s) => s.toWellFormed());
+const nullableString = (max: number) => text(max).nullish();
+// Python's isoformat(): date, time, optional fraction, offset. A naive time is read as UTC, so
+// the result never depends on the server's time zone.
+const ISO_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const ISO_DATE_TIME = z
   .string()
   .max(64)
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
+  .regex(ISO_FORMAT, 'expected an ISO 8601 date-time such as 2026-05-01T12:34:56.123456+00:00')
+  .transform((s) => Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}Z`))
+  .refine((ms) => !Number.isNaN(ms), 'expected a valid date-time');
 const id = z.number().int().nonnegative();
 
 // Identity fields are nullable on the wire; a missing one is treated as null rather than lose the
 // message. Unknown extra fields are allowed: the raw body is stored.
 const EventyayCommon = z.object({
   message_id: id,
-  channel: z.string().min(1).max(200),
+  channel: text(200).pipe(z.string().min(1)),
   timestamp: ISO_DATE_TIME,
-  screen_name: z.string().max(500).nullish(),
+  screen_name: nullableString(500),
   sender_id: nullableString(200),
   centralauth_id: id.nullish(),
   centralauth_username: nullableString(500),
-  message: z.string(),
+  message: text(),
   user_language: nullableString(64),
 });
 
@@ -81,9 +89,13 @@ const EventyayEmoji = EventyayCommon.extend({
   message_type: z.literal('emoji'),
   meta: z.looseObject({
     target_message_id: id,
-    reaction: z.string().min(1).max(100),
+    reaction: text(100).pipe(z.string().min(1)),
     action: z.enum(['add', 'remove']),
-    reactions: z.record(z.string(), z.array(z.string().max(200))),
+    reactions: z
+      .record(z.string(), z.array(text(200)))
+      .transform((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toWellFormed(), v])),
+      ),
   }),
 });
 
@@ -119,8 +131,8 @@ export function parseEventyayDelivery(body: Uint8Array): ParseResult {
         externalId: String(p.message_id),
         senderExternalId: p.sender_id || null,
         author: actorOf(p),
-        text: p.message.toWellFormed(),
-        sentAt: Date.parse(p.timestamp),
+        text: p.message,
+        sentAt: p.timestamp,
       },
     };
   }
@@ -145,7 +157,7 @@ export function parseEventyayDelivery(body: Uint8Array): ParseResult {
 
 function actorOf(p: z.infer<typeof EventyayCommon>) {
   return {
-    screenName: (p.screen_name ?? '').toWellFormed(),
+    screenName: p.screen_name ?? '',
     centralauthId: p.centralauth_id ?? null,
     centralauthUsername: p.centralauth_username ?? null,
     language: p.user_language || null,

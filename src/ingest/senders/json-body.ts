@@ -18,7 +18,7 @@ export function decodeJsonBody(
   } catch (error) {
     // V8's message quotes the body; name only the position so no body text is echoed or stored.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    const where = position === undefined ? '' : ` (error at byte ${position})`;
+    const where = position === undefined ? '' : ` (error at character ${position})`;
     return { ok: false, reason: 'invalid_json', message: `body is not valid JSON${where}` };
   }
 }
