@@ -3,6 +3,7 @@ import { ConfigError, type Config } from '../config.ts';
 import { startServer } from '../server.ts';
 import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
+import { addRuleCommand } from './rule-command.ts';
 import { addSourceCommand } from './source-command.ts';
 
 export { processIo } from './cli-io.ts';
@@ -40,6 +41,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   addSourceCommand(program, io, config);
+  addRuleCommand(program, io, config);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

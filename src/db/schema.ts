@@ -149,6 +149,8 @@ export const messages = sqliteTable(
       .references(() => deliveries.id),
     /** Latest reaction snapshot, {emoji: [user id, ...]} as JSON; '{}' when none. */
     reactionsJson: text('reactions_json').notNull().default('{}'),
+    /** The text as the rules match it (src/rules/normalize.ts), kept for repetition checks. */
+    normalizedText: text('normalized_text').notNull().default(''),
     moderationState: text('moderation_state', {
       enum: ['unreviewed', 'approved', 'highlighted', 'rejected'],
     })
@@ -159,6 +161,7 @@ export const messages = sqliteTable(
     uniqueIndex('messages_source_external_idx').on(t.sourceId, t.externalId),
     index('messages_channel_sent_idx').on(t.channelId, t.sentAt),
     index('messages_sender_idx').on(t.senderId, t.sentAt),
+    index('messages_source_sent_idx').on(t.sourceId, t.sentAt),
   ],
 );
 
@@ -194,6 +197,7 @@ export const reactions = sqliteTable(
   (t) => [
     index('reactions_target_idx').on(t.sourceId, t.targetExternalId, t.id),
     index('reactions_message_idx').on(t.messageId),
+    index('reactions_reactor_idx').on(t.reactorSenderId, t.receivedAt),
   ],
 );
 
@@ -215,4 +219,98 @@ export const auditLog = sqliteTable(
     index('audit_log_at_idx').on(t.at),
     index('audit_log_target_idx').on(t.targetType, t.targetId),
   ],
+);
+
+const SEVERITIES = ['low', 'medium', 'high'] as const;
+
+/** An automatic check; its current definition. Every change is also kept in rule_versions. */
+export const rules = sqliteTable('rules', {
+  id: integer('id').primaryKey(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  severity: text('severity', { enum: SEVERITIES }).notNull(),
+  action: text('action', { enum: ['flag', 'log'] }).notNull(),
+  settingsJson: text('settings_json').notNull(),
+  /** {"sources":[ids],"channels":[external ids]}; empty lists mean everywhere. */
+  scopeJson: text('scope_json').notNull().default('{}'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  version: integer('version').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Every version a rule has had, append-only; flags name the version that raised them. */
+export const ruleVersions = sqliteTable(
+  'rule_versions',
+  {
+    id: integer('id').primaryKey(),
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    action: text('action', { enum: ['flag', 'log'] }).notNull(),
+    settingsJson: text('settings_json').notNull(),
+    scopeJson: text('scope_json').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    actor: text('actor').notNull(),
+  },
+  (t) => [uniqueIndex('rule_versions_rule_version_idx').on(t.ruleId, t.version)],
+);
+
+/**
+ * Why a message (or, for a reaction flood, a sender) needs a human. `logged` flags come from
+ * rules in trial (action `log`) and never enter the queue.
+ */
+export const flags = sqliteTable(
+  'flags',
+  {
+    id: integer('id').primaryKey(),
+    messageId: integer('message_id').references(() => messages.id),
+    senderId: integer('sender_id').references(() => senders.id),
+    reactionId: integer('reaction_id').references(() => reactions.id),
+    origin: text('origin', {
+      enum: ['rule', 'report', 'reaction', 'moderator', 'sender'],
+    }).notNull(),
+    ruleId: integer('rule_id').references(() => rules.id),
+    ruleVersion: integer('rule_version'),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    status: text('status', { enum: ['open', 'closed', 'logged'] }).notNull(),
+    reason: text('reason').notNull(),
+    /** The matched span of the original text, as UTF-16 offsets [start, end). */
+    spanStart: integer('span_start'),
+    spanEnd: integer('span_end'),
+    matchedText: text('matched_text'),
+    normalizedText: text('normalized_text'),
+    transformationsJson: text('transformations_json').notNull().default('[]'),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    index('flags_message_idx').on(t.messageId),
+    index('flags_sender_idx').on(t.senderId, t.createdAt),
+    index('flags_status_idx').on(t.status, t.severity, t.createdAt),
+    index('flags_rule_idx').on(t.ruleId, t.createdAt),
+  ],
+);
+
+/** A verdict on a message, by a moderator or automatic (a blocked sender's messages). */
+export const decisions = sqliteTable(
+  'decisions',
+  {
+    id: integer('id').primaryKey(),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id),
+    verdict: text('verdict', { enum: ['approve', 'highlight', 'reject'] }).notNull(),
+    actor: text('actor').notNull(),
+    automatic: integer('automatic', { mode: 'boolean' }).notNull(),
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('decisions_message_idx').on(t.messageId, t.createdAt)],
 );

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import type { KeyedSecret } from './hmac.ts';
+import type { SenderStatus } from '../rules/evaluate-message.ts';
 import type { ActorIdentity } from './incoming-event.ts';
 
 // The ingest hot path's data access, as prepared better-sqlite3 statements: building a drizzle
@@ -74,7 +75,7 @@ function prepareAll(sqlite: Database.Database) {
         externalId: string;
         at: number;
       } & ActorIdentity,
-      { id: number }
+      { id: number; status: SenderStatus; first_seen_at: number }
     >(
       // Latest arrival wins, but a blank name or a missing CentralAuth identity never erases one.
       `INSERT INTO senders (source_id, external_id, screen_name, centralauth_id,
@@ -88,7 +89,7 @@ function prepareAll(sqlite: Database.Database) {
          centralauth_username = coalesce(excluded.centralauth_username, senders.centralauth_username),
          language = coalesce(excluded.language, senders.language),
          last_seen_at = max(senders.last_seen_at, excluded.last_seen_at)
-       RETURNING id`,
+       RETURNING id, status, first_seen_at`,
     ),
     insertMessage: sqlite.prepare<{
       sourceId: string;
@@ -102,11 +103,12 @@ function prepareAll(sqlite: Database.Database) {
       receivedAt: number;
       deliveryId: number;
       reactionsJson: string;
+      normalizedText: string;
     }>(
       `INSERT INTO messages (source_id, external_id, channel_id, sender_id, screen_name, text,
-         language, sent_at, received_at, delivery_id, reactions_json)
+         language, sent_at, received_at, delivery_id, reactions_json, normalized_text)
        VALUES (@sourceId, @externalId, @channelId, @senderId, @screenName, @text, @language,
-         @sentAt, @receivedAt, @deliveryId, @reactionsJson)`,
+         @sentAt, @receivedAt, @deliveryId, @reactionsJson, @normalizedText)`,
     ),
     latestSnapshot: sqlite.prepare<[string, string], { snapshot_json: string }>(
       `SELECT snapshot_json FROM reactions WHERE source_id = ? AND target_external_id = ?

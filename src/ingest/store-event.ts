@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.ts';
+import { evaluateMessage, evaluateReaction } from '../rules/evaluate-message.ts';
+import { createTextView } from '../rules/match-text.ts';
 import { inferReactor } from './infer-reactor.ts';
 import type { IncomingMessage, IncomingReaction, ReactionSnapshot } from './incoming-event.ts';
 import { ingestStore, type DeliveryRow, type IngestStore } from './ingest-store.ts';
@@ -26,33 +28,53 @@ export function storeMessage(
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
     const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
-    const senderId =
+    const sender =
       event.senderExternalId === null
-        ? null
+        ? undefined
         : store.upsertSender.get({
             sourceId,
             externalId: event.senderExternalId,
             at: receivedAt,
             ...event.author,
-          })!.id;
+          });
     const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
+    const reactionsJson = earlierReactions?.snapshot_json ?? '{}';
+    const view = createTextView(event.text);
     const messageId = Number(
       store.insertMessage.run({
         sourceId,
         externalId: event.externalId,
         channelId,
-        senderId,
+        senderId: sender?.id ?? null,
         screenName: event.author.screenName,
         text: event.text,
         language: event.author.language,
         sentAt: event.sentAt,
         receivedAt,
         deliveryId,
-        reactionsJson: earlierReactions?.snapshot_json ?? '{}',
+        reactionsJson,
+        normalizedText: view.folded().text,
       }).lastInsertRowid,
     );
     if (earlierReactions !== undefined)
       store.linkReactions.run(messageId, sourceId, event.externalId);
+    evaluateMessage(
+      db,
+      {
+        id: messageId,
+        sourceId,
+        channelId,
+        channelExternalId: event.channelExternalId,
+        senderId: sender?.id ?? null,
+        senderFirstSeenAt: sender?.first_seen_at ?? null,
+        sentAt: event.sentAt,
+        receivedAt,
+        view,
+        reactions: JSON.parse(reactionsJson) as ReactionSnapshot,
+      },
+      sender?.status ?? null,
+      receivedAt,
+    );
     return 'accepted' as const;
   })();
 }
@@ -91,7 +113,7 @@ export function storeReaction(db: Db, delivery: AcceptedDelivery, event: Incomin
           })!.id;
     const target = store.messageId.get(sourceId, event.targetExternalId);
     const snapshotJson = JSON.stringify(after);
-    store.insertReaction.run({
+    const reactionId = store.insertReaction.run({
       sourceId,
       channelId,
       targetExternalId: event.targetExternalId,
@@ -104,8 +126,23 @@ export function storeReaction(db: Db, delivery: AcceptedDelivery, event: Incomin
       snapshotJson,
       receivedAt,
       deliveryId,
-    });
+    }).lastInsertRowid;
     if (target !== undefined) store.setMessageReactions.run(snapshotJson, target.id);
+    evaluateReaction(
+      db,
+      {
+        id: Number(reactionId),
+        targetMessageId: target?.id ?? null,
+        sourceId,
+        channelExternalId: event.channelExternalId,
+        action: event.action,
+        emoji: event.emoji,
+        reactorSenderId,
+        receivedAt,
+        snapshot: after,
+      },
+      receivedAt,
+    );
   })();
 }
 

@@ -1,0 +1,185 @@
+import { findLinks, hostMatchesDomain, type FoundLink } from './detect-links.ts';
+import {
+  findPersonalData,
+  type FoundPersonalData,
+  type PersonalDataKind,
+} from './detect-personal-data.ts';
+import { measureShouting } from './detect-shouting.ts';
+import {
+  normalizeText,
+  toOriginalSpan,
+  type NormalizedText,
+  type OriginalSpan,
+} from './normalize.ts';
+import type { RuleSettings, TextCheck } from './rule-kinds.ts';
+
+/**
+ * One message's text, normalized lazily and at most once per view, shared by every rule:
+ * `folded` (case, confusables, invisible characters, spaced letters) for words and patterns,
+ * `leet` (folded plus leetspeak), `plain` (NFKC and invisible characters only) for detectors
+ * that need real letters and digits (addresses, links, capitals).
+ */
+export type TextView = {
+  original: string;
+  folded: () => NormalizedText;
+  leet: () => NormalizedText;
+  plain: () => NormalizedText;
+  /** Detector results on `plain`, computed once however many rules ask. */
+  personalData: () => FoundPersonalData[];
+  links: () => FoundLink[];
+  shouting: () => ReturnType<typeof measureShouting>;
+};
+
+const ALL_PERSONAL_DATA: PersonalDataKind[] = ['email', 'phone', 'card', 'iban'];
+
+export function createTextView(original: string): TextView {
+  const memo = <T>(make: () => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  const plain = memo(() => normalizeText(original, { fold: false }));
+  return {
+    original,
+    folded: memo(() => normalizeText(original, { joinSpaced: true })),
+    leet: memo(() => normalizeText(original, { joinSpaced: true, leet: true })),
+    plain,
+    personalData: memo(() => findPersonalData(plain().text, ALL_PERSONAL_DATA)),
+    links: memo(() => findLinks(plain().text)),
+    shouting: memo(() => measureShouting(plain().text)),
+  };
+}
+
+/** Why a rule matched: a reason for people and the span of the original text, if any. */
+export type TextHit = { reason: string; span: OriginalSpan | null };
+export type TextMatcher = (view: TextView) => TextHit | null;
+
+/** Regular expressions look at no more than this much of a message (a bound on their cost). */
+export const MAX_REGEX_INPUT = 4000;
+
+/** Compiles a text check once into a matcher that is pure and cheap to run per message. */
+export function compileTextCheck(check: TextCheck): TextMatcher {
+  switch (check.kind) {
+    case 'keyword':
+      return compileKeyword(check.settings);
+    case 'regex':
+      return compileRegex(check.settings);
+    case 'personal_data':
+      return compilePersonalData(check.settings.kinds);
+    case 'link':
+      return compileLink(check.settings);
+    case 'shouting':
+      return compileShouting(check.settings);
+  }
+}
+
+const WORD_EDGE_BEFORE = '(?<![\\p{L}\\p{N}])';
+const WORD_EDGE_AFTER = '(?![\\p{L}\\p{N}])';
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
+  const fold = (word: string) => normalizeText(word, { leet: settings.leet }).text;
+  const alternatives = [...new Set(settings.words.map((w) => fold(w.replace(/\*+/g, '*'))))]
+    .filter((w) => w.replace(/\*/g, '') !== '')
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.split('*').map(escapeRegex).join('[\\p{L}\\p{N}]*'));
+  const before = settings.match === 'anywhere' ? '' : WORD_EDGE_BEFORE;
+  const after = settings.match === 'word' ? WORD_EDGE_AFTER : '';
+  const pattern = new RegExp(`${before}(?:${alternatives.join('|')})${after}`, 'gu');
+  const allowed = new Set(settings.allow.map(fold));
+  return (view) => {
+    const n = settings.leet ? view.leet() : view.folded();
+    for (const m of n.text.matchAll(pattern)) {
+      if (m[0] === '') continue;
+      const end = m.index + m[0].length;
+      if (allowed.size > 0 && allowed.has(enclosingWord(n.text, m.index, end))) continue;
+      return { reason: `keyword "${m[0]}"`, span: toOriginalSpan(n, m.index, end) };
+    }
+    return null;
+  };
+}
+
+/** The whole word around [start, end), for allow-list exceptions. */
+function enclosingWord(text: string, start: number, end: number): string {
+  const isWord = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  let s = start;
+  let e = end;
+  while (s > 0 && isWord(text[s - 1])) s--;
+  while (e < text.length && isWord(text[e])) e++;
+  return text.slice(s, e);
+}
+
+function compileRegex(settings: RuleSettings<'regex'>): TextMatcher {
+  const flags = settings.caseSensitive ? 'u' : 'iu';
+  const patterns = settings.patterns.map((p) => new RegExp(p, flags));
+  return (view) => {
+    if (settings.on === 'original') {
+      const text = view.original.slice(0, MAX_REGEX_INPUT);
+      for (const pattern of patterns) {
+        const m = pattern.exec(text);
+        if (m === null || m[0] === '') continue;
+        const span = { start: m.index, end: m.index + m[0].length };
+        return {
+          reason: `pattern /${pattern.source}/`,
+          span: { ...span, matched: m[0], normalized: m[0], transformations: [] },
+        };
+      }
+      return null;
+    }
+    const n = view.folded();
+    const text = n.text.slice(0, MAX_REGEX_INPUT);
+    for (const pattern of patterns) {
+      const m = pattern.exec(text);
+      if (m === null || m[0] === '') continue;
+      return {
+        reason: `pattern /${pattern.source}/`,
+        span: toOriginalSpan(n, m.index, m.index + m[0].length),
+      };
+    }
+    return null;
+  };
+}
+
+const PERSONAL_DATA_NAMES: Record<PersonalDataKind, string> = {
+  email: 'e-mail address',
+  phone: 'phone number',
+  card: 'payment card number',
+  iban: 'IBAN',
+};
+
+function compilePersonalData(kinds: readonly PersonalDataKind[]): TextMatcher {
+  return (view) => {
+    const n = view.plain();
+    const found = view.personalData().find((f) => kinds.includes(f.kind));
+    if (found === undefined) return null;
+    return {
+      reason: PERSONAL_DATA_NAMES[found.kind],
+      span: toOriginalSpan(n, found.start, found.end),
+    };
+  };
+}
+
+function compileLink(settings: RuleSettings<'link'>): TextMatcher {
+  const listed = (host: string) => settings.domains.some((d) => hostMatchesDomain(host, d));
+  const counts = (host: string) =>
+    settings.mode === 'any' || (settings.mode === 'block' ? listed(host) : !listed(host));
+  return (view) => {
+    const n = view.plain();
+    const link = view.links().find((l) => counts(l.host));
+    if (link === undefined) return null;
+    const why =
+      settings.mode === 'block'
+        ? 'blocked link'
+        : settings.mode === 'allow'
+          ? 'link not on the allow list'
+          : 'link';
+    return { reason: `${why} to ${link.host}`, span: toOriginalSpan(n, link.start, link.end) };
+  };
+}
+
+function compileShouting(settings: RuleSettings<'shouting'>): TextMatcher {
+  return (view) => {
+    const { letters, share } = view.shouting();
+    if (letters < settings.minLetters || share < settings.share) return null;
+    return { reason: `${Math.round(share * 100)}% capital letters`, span: null };
+  };
+}
