@@ -48,7 +48,8 @@ export type CompiledRule = {
   onReaction?: (reaction: ReactionFacts, history: History) => RuleHit | null;
 };
 
-/** Repetition looks at no more than this many recent messages (a bound on its cost). */
+/** Repetition compares with at most this many of the newest messages in its window (a bound on
+ * its cost: in a chat of 20 messages a second, the last 10 seconds). */
 export const REPETITION_CANDIDATES = 200;
 
 /** Compiles a validated rule into the functions that evaluation calls. Pure. */
