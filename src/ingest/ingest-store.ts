@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../db/client.ts';
+import { perConnection } from '../db/per-connection.ts';
 import type { KeyedSecret } from './hmac.ts';
 import type { SenderStatus } from '../rules/evaluate-message.ts';
 import type { ActorIdentity } from './incoming-event.ts';
@@ -147,17 +147,8 @@ function prepareAll(sqlite: Database.Database) {
 
 export type IngestStore = ReturnType<typeof prepareAll>;
 
-const stores = new WeakMap<Database.Database, IngestStore>();
-
 /** The prepared ingest statements of a connection, prepared once and reused. */
-export function ingestStore(db: Db): IngestStore {
-  let store = stores.get(db.$client);
-  if (store === undefined) {
-    store = prepareAll(db.$client);
-    stores.set(db.$client, store);
-  }
-  return store;
-}
+export const ingestStore = perConnection(prepareAll);
 
 /** A source with its secrets active at `now`, or undefined when the id is unknown. */
 export function findIngestSource(

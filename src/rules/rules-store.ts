@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../db/client.ts';
+import { perConnection } from '../db/per-connection.ts';
 import type { OriginalSpan } from './normalize.ts';
 import type { Severity } from './rule-kinds.ts';
 
@@ -103,17 +103,8 @@ function prepareAll(sqlite: Database.Database) {
 
 export type RulesStore = ReturnType<typeof prepareAll>;
 
-const stores = new WeakMap<Database.Database, RulesStore>();
-
 /** The prepared statements of rule evaluation for a connection, prepared once. */
-export function rulesStore(db: Db): RulesStore {
-  let store = stores.get(db.$client);
-  if (store === undefined) {
-    store = prepareAll(db.$client);
-    stores.set(db.$client, store);
-  }
-  return store;
-}
+export const rulesStore = perConnection(prepareAll);
 
 export function insertFlag(store: RulesStore, flag: NewFlag): number {
   const { span, ...rest } = flag;

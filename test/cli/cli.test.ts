@@ -1,45 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, readDb, tempDbPath } from '../helpers/run-cli.ts';
 
 const run = promisify(execFile);
 const PROJECT_ROOT = new URL('../..', import.meta.url).pathname;
-
-function tempDbPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-cli-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'nested', 'modhook.db');
-}
-
-/** Runs the CLI in-process with captured output against a temp database. */
-async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    env,
-    readStdin: async () => '',
-    untilStopped: async () => 'test',
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
-
-function readDb<T>(path: string, sql: string): T[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('modhook source', () => {
   it('adds a source and prints id, URL from PUBLIC_URL and secret as JSON', async () => {

@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, readDb, tempDbPath } from '../helpers/run-cli.ts';
 import { textPayload } from '../helpers/eventyay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { addFixtureSource } from '../helpers/sources.ts';
@@ -23,27 +18,6 @@ const DEFAULT_RULE_NAMES = [
 const SPAM_DRAFT = '{"kind":"keyword","name":"spam","settings":{"words":["spam"]}}';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function tempDbPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-cli-rule-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'modhook.db');
-}
-
-/** Runs the CLI in-process with captured output. */
-async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    env,
-    readStdin: async () => '',
-    untilStopped: async () => 'test',
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 /** Runs `modhook --db <db> rule ...args`. */
 const rule = (db: string, ...args: string[]) => cli(['--db', db, 'rule', ...args]);
@@ -69,15 +43,6 @@ async function ruleJson<T>(db: string, ...args: string[]): Promise<T> {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as T;
-}
-
-function readDb<T>(path: string, sql: string): T[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
 }
 
 const countRules = (db: string) =>
