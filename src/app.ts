@@ -1,36 +1,70 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import type { AppEnv } from './http/app-env.ts';
+import { authRoutes } from './http/auth-routes.tsx';
+import { csrfProtection } from './http/csrf.ts';
 import { errorBody, respondToError } from './http/error-response.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pageRoutes } from './http/page-routes.tsx';
+import { pageRenderer } from './http/page-renderer.tsx';
+import { isMachinePath } from './http/request-info.ts';
+import { loadSession } from './http/session-middleware.ts';
 import { webhookRoutes } from './http/webhook-routes.ts';
+
+/** Dashboard forms are small; an anonymous POST /login must not make the server buffer megabytes. */
+const DASHBOARD_MAX_BODY_BYTES = 256 * 1024;
+
+const machinePath = (c: { req: { path: string } }) => isMachinePath(c.req.path);
+const machineOrStaticPath = (c: { req: { path: string } }) =>
+  machinePath(c) || c.req.path.startsWith('/static/');
 
 /** Builds the whole HTTP app around its dependencies; no I/O at import time, so tests build it too. */
 export function createApp(deps: Deps) {
-  return new Hono<AppEnv>()
-    .use(async (c, next) => {
-      c.set('deps', deps);
-      await next();
-    })
-    .use(
-      secureHeaders({
-        contentSecurityPolicy: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          frameAncestors: ["'none'"],
-          formAction: ["'self'"],
-        },
-      }),
-    )
-    .route('/hooks', webhookRoutes)
-    .route('/healthz', healthRoutes)
-    .route('/', pageRoutes)
-    .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
-    .onError(respondToError);
+  return (
+    new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', deps);
+        await next();
+      })
+      .use(
+        secureHeaders({
+          contentSecurityPolicy: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:'],
+            frameAncestors: ["'none'"],
+            formAction: ["'self'"],
+          },
+        }),
+      )
+      // /hooks/* and /healthz are for machines: no session, no CSRF, no cookies (the
+      // dashboard middleware below skips them, whatever the order of routes).
+      .route('/hooks', webhookRoutes)
+      .route('/healthz', healthRoutes)
+      .use(except(machinePath, pageRenderer))
+      .use(
+        except(
+          machineOrStaticPath,
+          bodyLimit({
+            maxSize: DASHBOARD_MAX_BODY_BYTES,
+            onError: () => {
+              throw new HTTPException(413, { message: 'This request is too large.' });
+            },
+          }),
+          loadSession,
+          csrfProtection,
+        ),
+      )
+      .route('/', authRoutes)
+      .route('/', pageRoutes)
+      .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
+      .onError(respondToError)
+  );
 }
 
 export type App = ReturnType<typeof createApp>;

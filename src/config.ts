@@ -33,6 +33,7 @@ export const ConfigEnv = z.object({
   LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)).default('info'),
   MAX_BODY_BYTES: integerIn(256, 16 * 1024 * 1024).default(65_536),
   TRUST_PROXY: booleanFlag.default(false),
+  REQUEST_TIMEOUT_MS: integerIn(1000, 600_000).default(10_000),
 });
 
 export type Config = {
@@ -44,6 +45,8 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
   maxBodyBytes: number;
   trustProxy: boolean;
+  /** A request (headers and body) must arrive within this time, or it is cut off with 408. */
+  requestTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -83,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     trustProxy: e.TRUST_PROXY,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { announceFirstSetup } from './auth/announce-first-setup.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/client.ts';
 import { migrateDb } from './db/migrate.ts';
@@ -21,7 +22,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = createApp(deps);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+    const s = serve({
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      // A sender trickling a body (a byte a second) is cut off instead of holding a socket.
+      serverOptions: {
+        requestTimeout: config.requestTimeoutMs,
+        headersTimeout: config.requestTimeoutMs,
+        connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      },
+    });
     s.once('listening', () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => {
       db.$client.close();
@@ -41,6 +52,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     { url, publicUrl: config.publicUrl, database: config.databasePath },
     `modhook listening on ${url}`,
   );
+
+  // No dashboard account yet: print a one-time link that creates the first admin.
+  announceFirstSetup(deps, (text) => process.stderr.write(text));
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { signedIn } from './helpers/dashboard.ts';
 import { createHarness } from './helpers/harness.ts';
 
 describe('createApp', () => {
@@ -20,7 +21,8 @@ describe('createApp', () => {
 
   it('serves a start page that tells how to register a source, with a strict CSP', async () => {
     const h = createHarness({ publicUrl: 'https://mod.example.org' });
-    const res = await h.app.request('/');
+    const { cookie } = await signedIn(h);
+    const res = await h.app.request('/', { headers: { cookie } });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('https://mod.example.org/hooks/&lt;source id&gt;');
@@ -36,6 +38,13 @@ describe('createApp', () => {
     const res = await h.app.request('/static/app.css');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
+  it('asks a visitor to sign in before the start page', async () => {
+    const h = createHarness();
+    const res = await h.app.request('/', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login');
   });
 
   it('answers unknown paths with a JSON 404 that names the path', async () => {

@@ -9,6 +9,7 @@ const DEFAULTS: Config = {
   logLevel: 'info',
   maxBodyBytes: 65_536,
   trustProxy: false,
+  requestTimeoutMs: 10_000,
 };
 
 const VARIABLES = [
@@ -19,6 +20,7 @@ const VARIABLES = [
   'LOG_LEVEL',
   'MAX_BODY_BYTES',
   'TRUST_PROXY',
+  'REQUEST_TIMEOUT_MS',
 ] as const;
 
 /** The ConfigError loadConfig throws for `env`; fails the test if it throws nothing else. */
@@ -69,6 +71,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         MAX_BODY_BYTES: '1048576',
         TRUST_PROXY: 'true',
+        REQUEST_TIMEOUT_MS: '5000',
       }),
     ).toEqual({
       port: 9000,
@@ -78,6 +81,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       maxBodyBytes: 1_048_576,
       trustProxy: true,
+      requestTimeoutMs: 5000,
     });
   });
 

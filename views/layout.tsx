@@ -1,16 +1,56 @@
 import type { Child } from 'hono/jsx';
+import type { AccountView } from '../src/auth/account-fields.ts';
+import { CSRF_HEADER, CsrfField } from './components/csrf-field.tsx';
+
+// The CSP forbids inline style and eval: htmx must not inject its indicator <style> (app.css
+// has those rules), evaluate hx-on or js: expressions, or run <script> in swapped content.
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+});
+
+export type LayoutProps = {
+  title: string;
+  children: Child;
+  /** The signed-in account, shown in the header with a sign-out button. */
+  account?: AccountView | null;
+  /** Sent with every htmx request (hx-headers) and every form in the page. */
+  csrfToken?: string;
+};
 
 /** The HTML frame of every page. Text children are escaped by Hono JSX; no raw HTML here. */
-export function Layout(props: { title: string; children: Child }) {
+export function Layout(props: LayoutProps) {
+  const csrf = props.csrfToken;
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        {csrf === undefined ? null : <meta name="csrf-token" content={csrf} />}
         <title>{`${props.title} · modhook`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/sse.js" defer></script>
       </head>
-      <body>
+      <body hx-headers={csrf === undefined ? undefined : JSON.stringify({ [CSRF_HEADER]: csrf })}>
+        <header class="site-header">
+          <a class="brand" href="/">
+            modhook
+          </a>
+          {props.account && csrf !== undefined ? (
+            <div class="account">
+              <span>
+                Signed in as <strong>{props.account.username}</strong> ({props.account.role})
+              </span>
+              <form method="post" action="/logout">
+                <CsrfField token={csrf} />
+                <button type="submit">Sign out</button>
+              </form>
+            </div>
+          ) : null}
+        </header>
         <main>{props.children}</main>
       </body>
     </html>

@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
 import { addRuleCommand } from './rule-command.ts';
 import { addSourceCommand } from './source-command.ts';
+import { addUserCommand } from './user-command.ts';
 
 export { processIo } from './cli-io.ts';
 
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   addSourceCommand(program, io, config);
   addRuleCommand(program, io, config);
+  addUserCommand(program, io, config);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -18,3 +18,14 @@ export function withCliDb<T>(config: Config, work: (db: Db) => T): T {
     db.$client.close();
   }
 }
+
+/** withCliDb for work that awaits (e.g. password hashing): closes once `work` settles. */
+export async function withCliDbAsync<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDb(config.databasePath);
+  try {
+    migrateDb(db);
+    return await work(db);
+  } finally {
+    db.$client.close();
+  }
+}

@@ -314,3 +314,77 @@ export const decisions = sqliteTable(
   },
   (t) => [index('decisions_message_idx').on(t.messageId, t.createdAt)],
 );
+
+export const ROLES = ['admin', 'moderator', 'auditor'] as const;
+
+/**
+ * A dashboard account. Usernames are unique regardless of case (ASCII only, see
+ * src/auth/add-account.ts). The password hash is a PHC string that carries its own salt and
+ * scrypt parameters, so they can be raised later without breaking stored hashes.
+ */
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey(),
+    username: text('username').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    lastLoginAt: integer('last_login_at'),
+  },
+  (t) => [uniqueIndex('accounts_username_idx').on(sql`lower(${t.username})`)],
+);
+
+/**
+ * A signed-in browser. Keyed by the SHA-256 of the cookie's random token, so a copy of the
+ * database does not let anyone sign in. Ends 12 h after last_seen_at or 7 days after created_at
+ * (src/auth/session-policy.ts), whichever comes first.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    /** The synchronizer token its forms and htmx requests must echo (src/http/csrf.ts). */
+    csrfToken: text('csrf_token').notNull(),
+  },
+  (t) => [
+    index('sessions_account_idx').on(t.accountId),
+    index('sessions_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * One row per sign-in attempt that has not (yet) succeeded, for throttling per account and per
+ * client address. Rows older than the throttling window are deleted as new ones arrive, so
+ * anonymous traffic cannot grow this table without bound.
+ */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer('id').primaryKey(),
+    at: integer('at').notNull(),
+    /** The lower-cased username tried, whether or not such an account exists. */
+    accountKey: text('account_key').notNull(),
+    /** The client address (an IPv6 address as its /64). */
+    addressKey: text('address_key').notNull(),
+  },
+  (t) => [
+    index('login_failures_account_idx').on(t.accountKey, t.at),
+    index('login_failures_address_idx').on(t.addressKey, t.at),
+    index('login_failures_at_idx').on(t.at),
+  ],
+);
+
+/** One-time links that create the first admin; stored by SHA-256 of the token. */
+export const setupTokens = sqliteTable('setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});

@@ -9,8 +9,8 @@ import { limitedBodyReader } from './read-limited-body.ts';
 
 /** `/hooks/:sourceId`: the URL a chat platform is given (ARCHITECTURE.md, HTTP contract). */
 export const webhookRoutes = new Hono<AppEnv>()
-  .get('/:sourceId', (c) => {
-    const { result, token } = answerChallenge(c.var.deps, {
+  .get('/:sourceId', async (c) => {
+    const { result, token } = await answerChallenge(c.var.deps, {
       sourceId: c.req.param('sourceId'),
       token: c.req.query('challenge'),
     });
@@ -20,7 +20,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const result = await receiveDelivery(c.var.deps, {
       sourceId: c.req.param('sourceId'),
       header: (name) => c.req.header(name),
-      readBody: limitedBodyReader(c.req.raw),
+      readBody: limitedBodyReader(c),
     });
     return outcomeJson(c, result);
   })

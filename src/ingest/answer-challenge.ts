@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
 import { NO_SUCH_SOURCE_MESSAGE, rejected, type DeliveryOutcome } from './delivery-outcome.ts';
 import { findIngestSource, ingestStore } from './ingest-store.ts';
@@ -14,10 +15,10 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
  * echoed for an active source. Recorded as a delivery of kind `challenge`, so an organiser can
  * see that the platform checked the URL.
  */
-export function answerChallenge(
+export async function answerChallenge(
   deps: Pick<Deps, 'db' | 'now'>,
   request: { sourceId: string; token: string | undefined },
-): { result: DeliveryOutcome; token?: string } {
+): Promise<{ result: DeliveryOutcome; token?: string }> {
   const started = performance.now();
   const receivedAt = deps.now();
   const store = ingestStore(deps.db);
@@ -40,19 +41,23 @@ export function answerChallenge(
     }
     return undefined;
   })();
+  const latencyMs = performance.now() - started;
+  const commit = commitQueue(deps.db);
   if (failure !== undefined) {
-    recordRejection(deps.db, {
-      ...row,
-      reason: failure.reason,
-      sourceKnown: source !== undefined,
-      detail: failure.reason.startsWith('challenge_') ? failure.message : null,
-      bodySha256: null,
-      size: null,
-      latencyMs: performance.now() - started,
-    });
+    await commit.run(() =>
+      recordRejection(deps.db, {
+        ...row,
+        reason: failure.reason,
+        sourceKnown: source !== undefined,
+        detail: failure.reason.startsWith('challenge_') ? failure.message : null,
+        bodySha256: null,
+        size: null,
+        latencyMs,
+      }),
+    );
     return { result: failure };
   }
-  deps.db.$client.transaction(() => {
+  await commit.run(() => {
     store.insertDelivery.run({
       ...row,
       outcome: 'accepted',
@@ -62,11 +67,11 @@ export function answerChallenge(
       bodySha256: null,
       size: null,
       secretId: null,
-      latencyMs: performance.now() - started,
+      latencyMs,
       body: null,
     });
     // Challenges are unauthenticated: keep only the newest few, like rejected requests.
     store.trimChallenges.run(request.sourceId, request.sourceId, KEPT_CHALLENGES);
-  })();
+  });
   return { result: { outcome: 'accepted', status: 200 }, token: request.token };
 }

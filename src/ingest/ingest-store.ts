@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Db } from '../db/client.ts';
 import { perConnection } from '../db/per-connection.ts';
 import type { KeyedSecret } from './hmac.ts';
 import type { SenderStatus } from '../rules/evaluate-message.ts';
@@ -37,10 +38,12 @@ function prepareAll(sqlite: Database.Database) {
     source: sqlite.prepare<[string], { id: string; kind: string; status: 'active' | 'disabled' }>(
       'SELECT id, kind, status FROM sources WHERE id = ?',
     ),
-    activeSecrets: sqlite.prepare<[string, number], KeyedSecret>(
-      `SELECT id, secret FROM source_secrets
+    activeSecrets: sqlite.prepare<[string, number], KeyedSecret & { expires_at: number | null }>(
+      `SELECT id, secret, expires_at FROM source_secrets
        WHERE source_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC`,
     ),
+    /** Known sources read in the last second; see findIngestSource. */
+    sourceCache: new Map<string, CachedSource>(),
     insertDelivery: sqlite.prepare<DeliveryRow>(
       `INSERT INTO deliveries (source_id, kind, received_at, outcome, reason, detail, status,
          body_sha256, size, secret_id, latency_ms, body)
@@ -150,13 +153,45 @@ export type IngestStore = ReturnType<typeof prepareAll>;
 /** The prepared ingest statements of a connection, prepared once and reused. */
 export const ingestStore = perConnection(prepareAll);
 
-/** A source with its secrets active at `now`, or undefined when the id is unknown. */
+type CachedSource = {
+  loadedAt: number;
+  source: Omit<IngestSource, 'secrets'>;
+  secrets: (KeyedSecret & { expires_at: number | null })[];
+};
+
+/** How long a source and its secrets are reused without reading them again. */
+const SOURCE_CACHE_MS = 1000;
+const SOURCE_CACHE_LIMIT = 1000;
+
+/**
+ * A source with its secrets active at `now`, or undefined when the id is unknown. Known sources
+ * are kept for a second (two queries saved per delivery); changes made in this process call
+ * forgetIngestSource, and those made by the CLI in another process apply within that second.
+ * Unknown ids are never cached, so random ids cannot grow memory.
+ */
 export function findIngestSource(
   store: IngestStore,
   sourceId: string,
   now: number,
 ): IngestSource | undefined {
-  const source = store.source.get(sourceId);
-  if (source === undefined) return undefined;
-  return { ...source, secrets: store.activeSecrets.all(sourceId, now) };
+  let cached = store.sourceCache.get(sourceId);
+  if (cached === undefined || now - cached.loadedAt >= SOURCE_CACHE_MS || now < cached.loadedAt) {
+    const source = store.source.get(sourceId);
+    if (source === undefined) {
+      store.sourceCache.delete(sourceId);
+      return undefined;
+    }
+    if (store.sourceCache.size >= SOURCE_CACHE_LIMIT) store.sourceCache.clear();
+    cached = { loadedAt: now, source, secrets: store.activeSecrets.all(sourceId, now) };
+    store.sourceCache.set(sourceId, cached);
+  }
+  const secrets = cached.secrets
+    .filter((k) => k.expires_at === null || k.expires_at > now)
+    .map(({ id, secret }) => ({ id, secret }));
+  return { ...cached.source, secrets };
+}
+
+/** Drops a source from the cache after it changed (status, secrets). */
+export function forgetIngestSource(db: Db, sourceId: string): void {
+  ingestStore(db).sourceCache.delete(sourceId);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
 import {
   NO_SUCH_SOURCE_MESSAGE,
@@ -22,8 +23,8 @@ export type DeliveryRequest = {
 /**
  * Receives one webhook POST: finds the source, reads the body within the size limit, verifies
  * the signature over the raw bytes before parsing anything, parses the sender's format, and
- * stores the delivery with its message or reaction in one transaction. Resolves only after the
- * commit. Every request leaves a delivery row (unknown sources: a counter); nothing is half
+ * stores the delivery with its message or reaction atomically (in its own savepoint of a group
+ * commit). Resolves only after the fsync'd COMMIT. Every request leaves a delivery row (unknown sources: a counter); nothing is half
  * written. Idempotent for messages: a repeat resolves as `duplicate`.
  */
 export async function receiveDelivery(
@@ -35,20 +36,24 @@ export async function receiveDelivery(
   const receivedAt = deps.now();
   const source = findIngestSource(ingestStore(db), request.sourceId, receivedAt);
   const base = { sourceId: request.sourceId, kind: 'event' as const, receivedAt };
-  const reject = (
+  const commit = commitQueue(db);
+  const reject = async (
     reason: RejectionReason,
     message: string,
     extra: { body?: Uint8Array; field?: string } = {},
   ) => {
-    recordRejection(db, {
-      ...base,
-      reason,
-      sourceKnown: source !== undefined,
-      detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
-      bodySha256: extra.body === undefined ? null : sha256(extra.body),
-      size: extra.body?.length ?? null,
-      latencyMs: performance.now() - started,
-    });
+    const latencyMs = performance.now() - started;
+    await commit.run(() =>
+      recordRejection(db, {
+        ...base,
+        reason,
+        sourceKnown: source !== undefined,
+        detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
+        bodySha256: extra.body === undefined ? null : sha256(extra.body),
+        size: extra.body?.length ?? null,
+        latencyMs,
+      }),
+    );
     return rejected(reason, message, extra.field);
   };
 
@@ -78,18 +83,20 @@ export async function receiveDelivery(
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   };
   const { event } = parsed;
-  switch (event.kind) {
-    case 'message':
-      return storeMessage(db, accepted, event) === 'duplicate'
-        ? { outcome: 'duplicate', status: 200 }
-        : { outcome: 'accepted', status: 200 };
-    case 'reaction':
-      storeReaction(db, accepted, event);
-      return { outcome: 'accepted', status: 200 };
-    case 'ignored':
-      storeIgnored(db, accepted, event.reason);
-      return { outcome: 'ignored', status: 202, message: event.reason };
-  }
+  return commit.run((): DeliveryOutcome => {
+    switch (event.kind) {
+      case 'message':
+        return storeMessage(db, accepted, event) === 'duplicate'
+          ? { outcome: 'duplicate', status: 200 }
+          : { outcome: 'accepted', status: 200 };
+      case 'reaction':
+        storeReaction(db, accepted, event);
+        return { outcome: 'accepted', status: 200 };
+      case 'ignored':
+        storeIgnored(db, accepted, event.reason);
+        return { outcome: 'ignored', status: 202, message: event.reason };
+    }
+  });
 }
 
 function sha256(body: Uint8Array): string {

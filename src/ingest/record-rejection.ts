@@ -3,10 +3,12 @@ import type { RejectionReason } from './delivery-outcome.ts';
 import { KEPT_REJECTED_DELIVERIES, REJECTION_STATUS } from './delivery-outcome.ts';
 import { ingestStore, UNKNOWN_SOURCE_KEY, type DeliveryRow } from './ingest-store.ts';
 
+const TRIM_EVERY = 50;
+
 /**
  * Records a rejected request: a delivery row without its body, a bump of the per-reason
- * counter, and a trim of the source's oldest rejected rows so unauthenticated traffic stays
- * bounded. A request for an unknown source only bumps the shared counter.
+ * counter, and now and then a trim of the source's oldest rejected rows, so unauthenticated
+ * traffic stays bounded (to KEPT_REJECTED_DELIVERIES and a few more). A request for an unknown source only bumps the shared counter.
  */
 export function recordRejection(
   db: Db,
@@ -21,7 +23,7 @@ export function recordRejection(
     return;
   }
   db.$client.transaction(() => {
-    store.insertDelivery.run({
+    const { lastInsertRowid } = store.insertDelivery.run({
       sourceId: row.sourceId,
       kind: row.kind,
       receivedAt: row.receivedAt,
@@ -36,6 +38,9 @@ export function recordRejection(
       body: null,
     });
     store.bumpRejection.run(row.sourceId, row.reason, row.receivedAt);
-    store.trimRejected.run(row.sourceId, row.sourceId, KEPT_REJECTED_DELIVERIES);
+    // Trimming walks the kept rows, so it runs once every TRIM_EVERY rejections, not each time.
+    if (Number(lastInsertRowid) % TRIM_EVERY === 0) {
+      store.trimRejected.run(row.sourceId, row.sourceId, KEPT_REJECTED_DELIVERIES);
+    }
   })();
 }

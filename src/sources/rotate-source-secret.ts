@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { appendAudit } from '../audit/append-audit.ts';
 import { sourceSecrets } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { forgetIngestSource } from '../ingest/ingest-store.ts';
 import { DomainError } from '../errors.ts';
 import { findSource } from './find-source.ts';
 import { ChosenSecret, DEFAULT_ROTATION_GRACE_MS, generateSecret } from './source-secret.ts';
@@ -54,5 +55,6 @@ export function rotateSourceSecret(
       details: { previousExpiresAt: new Date(previousExpiresAt).toISOString() },
     });
   });
+  forgetIngestSource(deps.db, input.sourceId);
   return { sourceId: input.sourceId, secret, previousExpiresAt };
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/append-audit.ts';
 import { sources } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { forgetIngestSource } from '../ingest/ingest-store.ts';
 import { findSource } from './find-source.ts';
 
 /**
@@ -15,6 +16,7 @@ export function setSourceStatus(
   actor: string,
 ): { changed: boolean } {
   const at = deps.now();
+  forgetIngestSource(deps.db, input.sourceId);
   return deps.db.transaction((tx) => {
     const source = findSource(tx, input.sourceId);
     if (source.status === input.status) return { changed: false };

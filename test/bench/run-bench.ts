@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchIngest, benchSustained } from './ingest-bench.ts';
 import { benchRules } from './rules-bench.ts';
 
 // `npm run bench`: prints every benchmark's figures with the machine they ran on. Targets are
@@ -6,8 +7,10 @@ import { benchRules } from './rules-bench.ts';
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`modhook benchmarks on ${machine}\n`);
 let allOk = true;
-for (const bench of [benchRules]) {
-  const report = bench();
+const benches = [benchRules, () => benchIngest()];
+if (process.argv.includes('--sustained')) benches.push(() => benchSustained());
+for (const bench of benches) {
+  const report = await bench();
   allOk &&= report.ok;
   console.log(`${report.ok ? 'ok  ' : 'MISS'} ${report.name}`);
   for (const line of report.lines) console.log(`     ${line}`);

@@ -165,17 +165,21 @@ describe('modhook migrate', () => {
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name",
     ).map((t) => t.name);
     expect(tables).toEqual([
+      'accounts',
       'audit_log',
       'channels',
       'decisions',
       'deliveries',
       'flags',
+      'login_failures',
       'messages',
       'reactions',
       'rejection_counters',
       'rule_versions',
       'rules',
       'senders',
+      'sessions',
+      'setup_tokens',
       'source_secrets',
       'sources',
     ]);

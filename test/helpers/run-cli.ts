@@ -13,15 +13,19 @@ export function tempDbPath(prefix = 'modhook-cli-'): string {
   return join(dir, 'nested', 'modhook.db');
 }
 
-/** Runs the CLI in-process with captured output. */
-export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+/** Runs the CLI in-process with captured output; `stdin` is what it reads from standard input. */
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  stdin = '',
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
     env,
-    readStdin: async () => '',
+    readStdin: async () => stdin,
     untilStopped: async () => 'test',
   };
   const code = await runCli(args, io);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -107,6 +108,28 @@ describe('the server process (npm start)', () => {
     console.log('SENT', sent);
     expect(sent).toBeLessThan(50);
     expect((await post(server.url, id, 1)).status).toBe(200);
+  });
+
+  it('cuts off a body that trickles in a byte at a time, and keeps serving', async () => {
+    const path = tempDb();
+    const id = createSource(path);
+    const server = await spawnServer({ DATABASE_PATH: path, REQUEST_TIMEOUT_MS: '1500' });
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    socket.write(
+      `POST /hooks/${id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 100\r\nX-Eventyay-Signature: sha256=${'0'.repeat(64)}\r\n\r\n`,
+    );
+    const drip = setInterval(() => socket.writable && socket.write('x'), 200);
+    const closedAt = await closed;
+    clearInterval(drip);
+    expect(closedAt - started).toBeLessThan(5000);
+    expect(answer).toMatch(/^HTTP\/1.1 408/);
+    expect((await post(server.url, id, 2)).status).toBe(200);
   });
 
   it('refuses to start on a bad setting and names the variable', async () => {

@@ -1,0 +1,49 @@
+import { eq } from 'drizzle-orm';
+import { accounts, sessions } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { AccountView } from './account-fields.ts';
+import { hashToken } from './auth-token.ts';
+import { SESSION_TOUCH_MS, sessionEndsAt } from './session-policy.ts';
+
+/** A live session as the dashboard sees it. */
+export type Session = { account: AccountView; csrfToken: string; endsAt: number };
+
+/**
+ * The live session of a cookie token, or null when there is none: unknown, idle for 12 h,
+ * older than 7 days, or its account disabled (such a row is deleted). Marks the session as
+ * seen (at most once a minute), which moves its idle expiry.
+ */
+export function findSession(deps: Pick<Deps, 'db' | 'now'>, token: string): Session | null {
+  if (token.length === 0 || token.length > 128) return null;
+  const at = deps.now();
+  const tokenHash = hashToken(token);
+  const row = deps.db
+    .select({
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      csrfToken: sessions.csrfToken,
+      id: accounts.id,
+      username: accounts.username,
+      role: accounts.role,
+      disabled: accounts.disabled,
+    })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
+  if (row === undefined) return null;
+  if (row.disabled || at >= sessionEndsAt(row)) {
+    deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    return null;
+  }
+  let lastSeenAt = row.lastSeenAt;
+  if (at - lastSeenAt >= SESSION_TOUCH_MS) {
+    lastSeenAt = at;
+    deps.db.update(sessions).set({ lastSeenAt }).where(eq(sessions.tokenHash, tokenHash)).run();
+  }
+  return {
+    account: { id: row.id, username: row.username, role: row.role },
+    csrfToken: row.csrfToken,
+    endsAt: sessionEndsAt({ createdAt: row.createdAt, lastSeenAt }),
+  };
+}
