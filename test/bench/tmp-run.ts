@@ -1,3 +1,0 @@
-import { benchIngest } from './ingest-bench.ts';
-const r = await benchIngest(5);
-console.log(r.ok, r.lines.join('\n'));
