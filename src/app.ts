@@ -30,6 +30,10 @@ export function createApp(deps: Deps) {
         c.set('deps', deps);
         await next();
       })
+      // /hooks/* and /healthz are for machines: no session, no CSRF, no cookies, no page
+      // headers (the middleware below is registered after them, so it never runs for them).
+      .route('/hooks', webhookRoutes)
+      .route('/healthz', healthRoutes)
       .use(
         secureHeaders({
           contentSecurityPolicy: {
@@ -42,10 +46,6 @@ export function createApp(deps: Deps) {
           },
         }),
       )
-      // /hooks/* and /healthz are for machines: no session, no CSRF, no cookies (the
-      // dashboard middleware below skips them, whatever the order of routes).
-      .route('/hooks', webhookRoutes)
-      .route('/healthz', healthRoutes)
       .use(except(machinePath, pageRenderer))
       .use(
         except(
