@@ -43,21 +43,24 @@ const INVISIBLE =
   // eslint-disable-next-line no-misleading-character-class
   /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]$|^\uDB40[\uDC00-\uDDEF]$/;
 const COMBINING_MARK = /^\p{M}$/u;
-const LEET: Record<string, string> = {
-  '0': 'o',
-  '1': 'i',
-  '3': 'e',
-  '4': 'a',
-  '5': 's',
-  '7': 't',
-  '8': 'b',
-  '@': 'a',
-  $: 's',
-  '!': 'i',
-  '|': 'l',
-  '+': 't',
-};
-const SPACER = /^[ .\-_*·•]$/;
+/** Leetspeak characters and the letters they stand for, by char code. */
+const LEET = new Map<number, number>(
+  Object.entries({
+    '0': 'o',
+    '1': 'i',
+    '3': 'e',
+    '4': 'a',
+    '5': 's',
+    '7': 't',
+    '8': 'b',
+    '@': 'a',
+    $: 's',
+    '!': 'i',
+    '|': 'l',
+    '+': 't',
+  }).map(([from, to]) => [from.charCodeAt(0), to.charCodeAt(0)]),
+);
+const SPACERS = new Set([...' .-_*·•'].map((c) => c.charCodeAt(0)));
 const LEET_ANYWHERE = /[0-9@$!|+]/;
 const SPACED_ANYWHERE = /(?<!\p{L})\p{L}[ .\-_*·•]\p{L}[ .\-_*·•]\p{L}(?!\p{L})/u;
 
@@ -65,11 +68,14 @@ const OTHER = 0;
 const LETTER = 1;
 const NUMBER = 2;
 const LEET_SYMBOL = 3;
-const classes = new Map<string, number>();
-/** Letter, number, leet symbol or other; cached because regex tests per unit are the cost. */
-function classOf(unit: string): number {
-  let c = classes.get(unit);
-  if (c === undefined) {
+const UNKNOWN = 255;
+/** Letter, number, leet symbol or other, per UTF-16 unit (surrogate halves count as other),
+ * worked out on first use. */
+const CLASS_OF_UNIT = new Uint8Array(0x10000).fill(UNKNOWN);
+function classOf(code: number): number {
+  let c = CLASS_OF_UNIT[code]!;
+  if (c === UNKNOWN) {
+    const unit = String.fromCharCode(code);
     c = /\p{L}/u.test(unit)
       ? LETTER
       : /\p{N}/u.test(unit)
@@ -77,7 +83,7 @@ function classOf(unit: string): number {
         : /[@$!|+]/.test(unit)
           ? LEET_SYMBOL
           : OTHER;
-    if (classes.size < 50_000) classes.set(unit, c);
+    CLASS_OF_UNIT[code] = c;
   }
   return c;
 }
@@ -127,6 +133,60 @@ const ASCII_PLAIN = Array.from({ length: 128 }, (_, c) =>
   foldCodePoint(String.fromCharCode(c), false),
 );
 
+/** Output being built: UTF-16 units with, for each, its original range and marks. */
+class Builder {
+  codes: Uint16Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  marks: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.codes = new Uint16Array(capacity);
+    this.starts = new Uint32Array(capacity);
+    this.ends = new Uint32Array(capacity);
+    this.marks = new Uint8Array(capacity);
+  }
+
+  push(code: number, start: number, end: number, marks: number): void {
+    if (this.length === this.codes.length) this.grow();
+    const i = this.length++;
+    this.codes[i] = code;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.marks[i] = marks;
+  }
+
+  private grow(): void {
+    const size = this.codes.length * 2 + 16;
+    const copy = <T extends Uint16Array | Uint32Array | Uint8Array>(
+      a: T,
+      make: (n: number) => T,
+    ) => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.codes = copy(this.codes, (n) => new Uint16Array(n));
+    this.starts = copy(this.starts, (n) => new Uint32Array(n));
+    this.ends = copy(this.ends, (n) => new Uint32Array(n));
+    this.marks = copy(this.marks, (n) => new Uint8Array(n));
+  }
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
+function finish(original: string, b: Builder): NormalizedText {
+  const n = b.length;
+  return {
+    original,
+    text: utf16.decode(b.codes.subarray(0, n)),
+    starts: b.starts.subarray(0, n),
+    ends: b.ends.subarray(0, n),
+    marks: b.marks.subarray(0, n),
+  };
+}
+
 /**
  * Normalizes chat text for matching: Unicode NFKC, removal of invisible (zero-width, bidi) and
  * combining characters, and by default case and confusable folding; optionally leetspeak and
@@ -134,10 +194,8 @@ const ASCII_PLAIN = Array.from({ length: 128 }, (_, c) =>
  */
 export function normalizeText(original: string, options: NormalizeOptions = {}): NormalizedText {
   const fold = options.fold ?? true;
-  const units: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const marks: number[] = [];
+  const ascii = fold ? ASCII_FOLDED : ASCII_PLAIN;
+  const out = new Builder(original.length + 8);
   let pending = 0; // marks of removed characters, given to the next kept one
 
   const length = original.length;
@@ -148,7 +206,7 @@ export function normalizeText(original: string, options: NormalizeOptions = {}):
     if (code < 0x80) {
       // Fast path: most chat text is ASCII, whose folding is a table lookup.
       index++;
-      folded = (fold ? ASCII_FOLDED : ASCII_PLAIN)[code]!;
+      folded = ascii[code]!;
     } else {
       const ch = String.fromCodePoint(original.codePointAt(index)!);
       index += ch.length;
@@ -158,58 +216,48 @@ export function normalizeText(original: string, options: NormalizeOptions = {}):
       }
       folded = foldCodePoint(ch, fold);
     }
-    const { out, bits } = folded;
-    if (out === '') {
+    const text = folded.out;
+    if (text.length === 0) {
       // A removed combining mark belongs to the character before it: the span grows over it.
-      if (units.length > 0 && (bits & BIT.combining_marks_removed) !== 0) {
-        ends[ends.length - 1] = index;
-        marks[marks.length - 1]! |= bits;
-      } else pending |= bits;
+      if (out.length > 0 && (folded.bits & BIT.combining_marks_removed) !== 0) {
+        out.ends[out.length - 1] = index;
+        out.marks[out.length - 1]! |= folded.bits;
+      } else pending |= folded.bits;
       continue;
     }
-    for (let i = 0; i < out.length; i++) {
-      units.push(out[i]!);
-      starts.push(start);
-      ends.push(index);
-      marks.push(bits | pending);
+    for (let i = 0; i < text.length; i++) {
+      out.push(text.charCodeAt(i), start, index, folded.bits | pending);
       pending = 0;
     }
   }
 
   // Cheap whole-text checks first: most messages need neither pass.
-  if (options.leet && LEET_ANYWHERE.test(original)) applyLeet(units, marks);
-  let result = { units, starts, ends, marks };
-  if (options.joinSpaced && SPACED_ANYWHERE.test(units.join(''))) {
-    result = joinSpacedLetters(result);
-  }
-  return {
-    original,
-    text: result.units.join(''),
-    starts: Uint32Array.from(result.starts),
-    ends: Uint32Array.from(result.ends),
-    marks: Uint8Array.from(result.marks),
-  };
+  if (options.leet && LEET_ANYWHERE.test(original)) applyLeet(out);
+  const result = finish(original, out);
+  return options.joinSpaced && SPACED_ANYWHERE.test(result.text)
+    ? joinSpacedLetters(result)
+    : result;
 }
 
 /** Leet characters count only inside a word that has a letter, so `2026` stays a number. */
-function applyLeet(units: string[], marks: number[]): void {
+function applyLeet(b: Builder): void {
+  const { codes, marks, length } = b;
   let i = 0;
-  while (i < units.length) {
-    if (classOf(units[i]!) === OTHER) {
+  while (i < length) {
+    if (classOf(codes[i]!) === OTHER) {
       i++;
       continue;
     }
     let end = i;
     let hasLetter = false;
-    while (end < units.length && classOf(units[end]!) !== OTHER) {
-      if (classOf(units[end]!) === LETTER) hasLetter = true;
-      end++;
+    for (; end < length && classOf(codes[end]!) !== OTHER; end++) {
+      if (classOf(codes[end]!) === LETTER) hasLetter = true;
     }
     if (hasLetter) {
       for (let k = i; k < end; k++) {
-        const letter = LEET[units[k]!];
+        const letter = LEET.get(codes[k]!);
         if (letter !== undefined) {
-          units[k] = letter;
+          codes[k] = letter;
           marks[k]! |= BIT.leet_fold;
         }
       }
@@ -218,43 +266,35 @@ function applyLeet(units: string[], marks: number[]): void {
   }
 }
 
-type Units = { units: string[]; starts: number[]; ends: number[]; marks: number[] };
-
 /** `s p a m`, `s.p.a.m`: three or more single letters with one spacer between each. */
-function joinSpacedLetters(input: Units): Units {
-  const { units } = input;
-  const isLetterAt = (i: number) => i >= 0 && i < units.length && classOf(units[i]!) === LETTER;
+function joinSpacedLetters(n: NormalizedText): NormalizedText {
+  const { text } = n;
+  const length = text.length;
+  const isLetterAt = (i: number) => i >= 0 && i < length && classOf(text.charCodeAt(i)) === LETTER;
   const isSingle = (i: number) => isLetterAt(i) && !isLetterAt(i - 1) && !isLetterAt(i + 1);
-  const drop = new Set<number>();
-  const joined = new Set<number>();
+  const drop = new Uint8Array(length);
+  const joined = new Uint8Array(length);
   let i = 0;
-  while (i < units.length) {
+  while (i < length) {
     if (!isSingle(i)) {
       i++;
       continue;
     }
-    const run = [i];
     let j = i;
-    while (j + 2 < units.length && SPACER.test(units[j + 1]!) && isSingle(j + 2)) {
-      j += 2;
-      run.push(j);
-    }
-    if (run.length >= 3) {
-      for (const k of run) joined.add(k);
-      for (let k = run[0]! + 1; k < run[run.length - 1]!; k += 2) drop.add(k);
+    while (j + 2 < length && SPACERS.has(text.charCodeAt(j + 1)) && isSingle(j + 2)) j += 2;
+    if (j - i >= 4) {
+      for (let k = i; k <= j; k += 2) joined[k] = 1;
+      for (let k = i + 1; k < j; k += 2) drop[k] = 1;
     }
     i = j + 1;
   }
-  if (drop.size === 0) return input;
-  const out: Units = { units: [], starts: [], ends: [], marks: [] };
-  for (let k = 0; k < units.length; k++) {
-    if (drop.has(k)) continue;
-    out.units.push(units[k]!);
-    out.starts.push(input.starts[k]!);
-    out.ends.push(input.ends[k]!);
-    out.marks.push(input.marks[k]! | (joined.has(k) ? BIT.spaced_letters_joined : 0));
+  const out = new Builder(length);
+  for (let k = 0; k < length; k++) {
+    if (drop[k]) continue;
+    const mark = n.marks[k]! | (joined[k] ? BIT.spaced_letters_joined : 0);
+    out.push(text.charCodeAt(k), n.starts[k]!, n.ends[k]!, mark);
   }
-  return out;
+  return finish(n.original, out);
 }
 
 /** A match in the normalized text, mapped back to the original text. */
