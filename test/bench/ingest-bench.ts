@@ -12,7 +12,7 @@ import { addSource } from '../../src/sources/add-source.ts';
 import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { percentile, type BenchReport } from './bench-report.ts';
-import { cpuSeconds, peakMemoryMiB } from './process-stats.ts';
+import { cpuSeconds, peakMemoryMiB, residentMemoryMiB } from './process-stats.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef';
 const CONNECTIONS = 50;
@@ -271,9 +271,10 @@ export async function benchSustained(seconds = 60): Promise<BenchReport> {
         first: 80_000 + w * rate * 10,
       });
       p99s.push(run.p99);
-      memory.push(run.peakMiB);
+      const rss = residentMemoryMiB(server.child.pid!);
+      memory.push(rss);
       lines.push(
-        `  ${(w + 1) * 10} s: ${fmt(run)}, non-2xx ${run.non2xx}, peak ${run.peakMiB.toFixed(0)} MiB`,
+        `  ${(w + 1) * 10} s: ${fmt(run)}, non-2xx ${run.non2xx}, resident ${rss.toFixed(0)} MiB`,
       );
     }
     await stopProcess(server.child, 'SIGTERM');

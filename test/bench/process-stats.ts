@@ -16,3 +16,9 @@ export function peakMemoryMiB(pid: number): number {
   const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kib / 1024;
 }
+
+/** Current resident memory of a process (VmRSS), in MiB. */
+export function residentMemoryMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
