@@ -156,6 +156,8 @@ export const messages = sqliteTable(
     })
       .notNull()
       .default('unreviewed'),
+    /** The decision that set moderation_state; moderators decide against the one they saw. */
+    decisionId: integer('decision_id'),
   },
   (t) => [
     uniqueIndex('messages_source_external_idx').on(t.sourceId, t.externalId),
@@ -310,9 +312,33 @@ export const decisions = sqliteTable(
     actor: text('actor').notNull(),
     automatic: integer('automatic', { mode: 'boolean' }).notNull(),
     note: text('note'),
+    /**
+     * `applied` set the message's state; `superseded` came after another moderator's more
+     * restrictive decision on the same message and changed nothing.
+     */
+    outcome: text('outcome', { enum: ['applied', 'superseded'] })
+      .notNull()
+      .default('applied'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('decisions_message_idx').on(t.messageId, t.createdAt)],
+);
+
+/** Moderators' notes on a sender, optionally about one of their messages. Append-only. */
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: integer('id').primaryKey(),
+    senderId: integer('sender_id').references(() => senders.id),
+    messageId: integer('message_id').references(() => messages.id),
+    actor: text('actor').notNull(),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('notes_sender_idx').on(t.senderId, t.createdAt),
+    index('notes_message_idx').on(t.messageId, t.createdAt),
+  ],
 );
 
 export const ROLES = ['admin', 'moderator', 'auditor'] as const;

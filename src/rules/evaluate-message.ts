@@ -74,8 +74,8 @@ function flagBySenderStatus(
   });
   if (status === 'blocked') {
     const note = 'automatic: the sender is blocked';
-    store.insertDecision.run(message.id, 'reject', note, now);
-    store.setMessageState.run('rejected', message.id);
+    const decision = store.insertDecision.run(message.id, 'reject', note, now);
+    store.setMessageState.run('rejected', Number(decision.lastInsertRowid), message.id);
     store.closeOpenFlags.run(now, message.id);
     store.insertAudit.run(
       now,

@@ -88,8 +88,8 @@ function prepareAll(sqlite: Database.Database) {
       `INSERT INTO decisions (message_id, verdict, actor, automatic, note, created_at)
        VALUES (?, ?, 'system', 1, ?, ?)`,
     ),
-    setMessageState: sqlite.prepare<[string, number]>(
-      'UPDATE messages SET moderation_state = ? WHERE id = ?',
+    setMessageState: sqlite.prepare<[string, number, number]>(
+      'UPDATE messages SET moderation_state = ?, decision_id = ? WHERE id = ?',
     ),
     closeOpenFlags: sqlite.prepare<[number, number]>(
       "UPDATE flags SET status = 'closed', closed_at = ? WHERE message_id = ? AND status = 'open'",

@@ -173,6 +173,7 @@ describe('modhook migrate', () => {
       'flags',
       'login_failures',
       'messages',
+      'notes',
       'reactions',
       'rejection_counters',
       'rule_versions',
