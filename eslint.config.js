@@ -23,6 +23,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['views/assets/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+  },
+  {
     files: ['src/cli/bin.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },

@@ -33,6 +33,7 @@ export function Layout(props: LayoutProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/sse.js" defer></script>
+        <script src="/static/app.js" defer></script>
       </head>
       <body hx-headers={csrf === undefined ? undefined : JSON.stringify({ [CSRF_HEADER]: csrf })}>
         <header class="site-header">

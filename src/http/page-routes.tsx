@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
-import { ROLES } from '../auth/account-fields.ts';
-import { HomePage } from '../../views/home-page.tsx';
 import type { AppEnv } from './app-env.ts';
-import { requireRole } from './require-role.ts';
 
 const resolve = createRequire(import.meta.url).resolve;
 const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
@@ -17,26 +14,21 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(resolve('htmx.org/dist/htmx.min.js')),
   },
+  'app.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../views/assets/app.js', import.meta.url)),
+  },
   'sse.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(resolve('htmx-ext-sse/dist/sse.min.js')),
   },
 };
 
-/** Server-rendered pages and their static assets. */
-export const pageRoutes = new Hono<AppEnv>()
-  .get('/', requireRole(...ROLES), (c) =>
-    c.render(
-      <HomePage account={c.var.session!.account} publicUrl={c.var.deps.config.publicUrl} />,
-      {
-        title: 'Queue',
-      },
-    ),
-  )
-  .get('/static/:file', (c) => {
-    const file = STATIC_FILES[c.req.param('file')];
-    if (file === undefined) return c.notFound();
-    c.header('Content-Type', file.type);
-    c.header('Cache-Control', 'public, max-age=3600');
-    return c.body(new Uint8Array(file.body));
-  });
+/** Static assets: styles, the keyboard script, htmx. */
+export const pageRoutes = new Hono<AppEnv>().get('/static/:file', (c) => {
+  const file = STATIC_FILES[c.req.param('file')];
+  if (file === undefined) return c.notFound();
+  c.header('Content-Type', file.type);
+  c.header('Cache-Control', 'public, max-age=3600');
+  return c.body(new Uint8Array(file.body));
+});

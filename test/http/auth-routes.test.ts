@@ -73,7 +73,7 @@ describe('GET / (the dashboard home)', () => {
   });
 
   it.each(['admin', 'moderator', 'auditor'] as const)(
-    'shows the placeholder home with the account and a sign-out form to a signed-in %s',
+    'shows the review queue with the account and a sign-out form to a signed-in %s',
     async (role) => {
       const h = createHarness();
       const b = await signedIn(h, role);
@@ -81,7 +81,7 @@ describe('GET / (the dashboard home)', () => {
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-      expect(html).toContain('Queue arrives soon');
+      expect(html).toContain('Review queue');
       expect(html).toContain(`<strong>${b.username}</strong> (${role})`);
       expect(html).toMatch(
         /<form method="post" action="\/logout"><input type="hidden" name="_csrf" value="[^"]+"/,

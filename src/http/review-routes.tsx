@@ -1,0 +1,225 @@
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { accountActor, ROLES } from '../auth/account-fields.ts';
+import { addNote } from '../moderation/add-note.ts';
+import { browseMessages } from '../moderation/browse-messages.ts';
+import { decideMessage, VERDICTS, type DecisionResult } from '../moderation/decide-message.ts';
+import { getMessageInContext } from '../moderation/message-in-context.ts';
+import { listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
+import { reviewChanges } from '../moderation/review-changes.ts';
+import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-status.ts';
+import { DomainError } from '../errors.ts';
+import { MessagePageView } from '../../views/message-page.tsx';
+import { MessagesPageView } from '../../views/messages-page.tsx';
+import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../views/queue-page.tsx';
+import type { AppEnv } from './app-env.ts';
+import { localPath, textField } from './form-fields.ts';
+import { isHtmx } from './request-info.ts';
+import { requireRole } from './require-role.ts';
+
+const DECIDERS = ['admin', 'moderator'] as const;
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(blankToUndefined, schema.optional());
+const day = (edge: 'start' | 'end') =>
+  optional(
+    z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`) + (edge === 'end' ? 86_400_000 : 0)),
+  );
+
+/** The queue's filters from the query string; an unusable value is a 422 naming it. */
+const QueueQuery = z.object({
+  q: optional(z.string().max(200)),
+  sender: optional(z.string().max(200)),
+  channel: optional(z.string().max(200)),
+  source: optional(z.string().max(100)),
+  severity: optional(z.enum(['low', 'medium', 'high'])),
+  origin: optional(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
+  rule: optional(z.coerce.number().int().positive()),
+  since: day('start'),
+  until: day('end'),
+  page: optional(z.coerce.number().int().min(1).max(10_000)),
+});
+
+function parseQuery<T extends z.ZodType>(schema: T, c: Context<AppEnv>): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    throw new DomainError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, field);
+  }
+  return parsed.data;
+}
+
+function queueView(c: Context<AppEnv>): QueueView {
+  const query = parseQuery(QueueQuery, c);
+  const filters: QueueFilters = {
+    q: query.q,
+    sender: query.sender,
+    channel: query.channel,
+    sourceId: query.source,
+    severity: query.severity,
+    origin: query.origin,
+    ruleId: query.rule,
+    since: query.since,
+    until: query.until,
+  };
+  const { deps, session, csrfToken } = c.var;
+  const search = new URL(c.req.url).search;
+  return {
+    queue: listReviewQueue(deps.db, filters, query.page ?? 1),
+    filters,
+    query: search,
+    now: deps.now(),
+    csrfToken,
+    canDecide: session!.account.role !== 'auditor',
+    publicUrl: deps.config.publicUrl,
+  };
+}
+
+const idParam = (c: Context<AppEnv>) => {
+  const id = Number(c.req.param('id'));
+  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such item');
+  return id;
+};
+
+function describe(result: DecisionResult, verdict: string): string {
+  if (result.outcome === 'applied') return `Done: ${verdict}.`;
+  const by = result.standing
+    ? `${result.standing.verdict} by ${result.standing.actor}`
+    : 'a more restrictive decision';
+  return `Superseded: ${by} came first and stands. Your ${verdict} is recorded, and changed nothing.`;
+}
+
+/** The moderators' screens: queue, item in context, decisions, notes, all messages, live events. */
+export const reviewRoutes = new Hono<AppEnv>()
+  .get('/', requireRole(...ROLES), (c) =>
+    c.render(<QueuePageView {...queueView(c)} />, { title: 'Queue' }),
+  )
+  .get('/queue/list', requireRole(...ROLES), (c) => c.html(<QueueList {...queueView(c)} />))
+  .get('/events', requireRole(...ROLES), (c) =>
+    // Server-Sent Events: `review` whenever flags are raised or decisions made, anywhere.
+    streamSSE(c, async (stream) => {
+      const stop = reviewChanges(c.var.deps.db).watch((change) => {
+        void stream.writeSSE({ event: 'review', data: JSON.stringify(change) });
+      });
+      stream.onAbort(stop);
+      while (!stream.aborted && !stream.closed) {
+        await stream.writeSSE({ event: 'ping', data: '' });
+        await stream.sleep(20_000);
+      }
+      stop();
+    }),
+  )
+  .get('/messages', requireRole(...ROLES), (c) => {
+    const MessagesQuery = z.object({
+      q: optional(z.string().max(200)),
+      sender: optional(z.string().max(200)),
+      channel: optional(z.string().max(200)),
+      source: optional(z.string().max(100)),
+      state: optional(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
+      page: optional(z.coerce.number().int().min(1).max(10_000)),
+    });
+    const { source, page, ...rest } = parseQuery(MessagesQuery, c);
+    const filters = { ...rest, sourceId: source };
+    const result = browseMessages(c.var.deps.db, filters, page ?? 1);
+    const query = new URL(c.req.url).search;
+    return c.render(<MessagesPageView {...result} filters={filters} query={query} />, {
+      title: 'Messages',
+    });
+  })
+  .get('/messages/:id', requireRole(...ROLES), (c) => {
+    const { deps, session, csrfToken } = c.var;
+    const item = getMessageInContext(deps.db, idParam(c));
+    const next = listReviewQueue(deps.db, {}, 1, 2).items.find(
+      (i) => i.messageId !== item.message.id,
+    );
+    const flash = c.req.query('done');
+    return c.render(
+      <MessagePageView
+        item={item}
+        csrfToken={csrfToken}
+        canDecide={session!.account.role !== 'auditor'}
+        next={next ? `/messages/${next.messageId}` : '/'}
+        {...(flash ? { flash } : {})}
+      />,
+      { title: `Message ${item.message.id}` },
+    );
+  })
+  .post('/messages/:id/decision', requireRole(...DECIDERS), async (c) => {
+    const form = await c.req.parseBody();
+    const verdict = textField(form, 'verdict');
+    if (!(VERDICTS as readonly string[]).includes(verdict)) {
+      throw new DomainError(
+        'invalid_input',
+        `verdict must be one of: ${VERDICTS.join(', ')}`,
+        'verdict',
+      );
+    }
+    const basis = textField(form, 'basis');
+    const messageId = idParam(c);
+    const result = decideMessage(
+      c.var.deps,
+      {
+        messageId,
+        verdict: verdict as (typeof VERDICTS)[number],
+        note: textField(form, 'note'),
+        basisDecisionId: basis === '' ? null : Number(basis),
+      },
+      accountActor(c.var.session!.account),
+    );
+    const done = describe(result, verdict);
+    const next = textField(form, 'next');
+    if (isHtmx(c) && next === '') {
+      const text = getMessageInContext(c.var.deps.db, messageId).message.text;
+      return c.html(
+        <DecidedRow
+          messageId={messageId}
+          text={text}
+          done={done}
+          superseded={result.outcome === 'superseded'}
+        />,
+      );
+    }
+    // From the item view: on to the next item ("decide and next"), or back with the answer.
+    const target =
+      result.outcome === 'applied'
+        ? localPath(next || '/')
+        : `/messages/${messageId}?done=${encodeURIComponent(done)}`;
+    if (isHtmx(c)) {
+      c.header('HX-Redirect', target);
+      return c.body(null, 204);
+    }
+    return c.redirect(target, 303);
+  })
+  .post('/messages/:id/notes', requireRole(...DECIDERS), async (c) => {
+    const form = await c.req.parseBody();
+    const messageId = idParam(c);
+    addNote(
+      c.var.deps,
+      { messageId, text: textField(form, 'text') },
+      accountActor(c.var.session!.account),
+    );
+    return c.redirect(`/messages/${messageId}?done=${encodeURIComponent('Note added.')}`, 303);
+  })
+  .post('/senders/:id/status', requireRole(...DECIDERS), async (c) => {
+    const form = await c.req.parseBody();
+    const status = textField(form, 'status');
+    if (!(SENDER_STATUSES as readonly string[]).includes(status)) {
+      throw new DomainError(
+        'invalid_input',
+        `status must be one of: ${SENDER_STATUSES.join(', ')}`,
+        'status',
+      );
+    }
+    setSenderStatus(
+      c.var.deps,
+      { senderId: idParam(c), status: status as (typeof SENDER_STATUSES)[number] },
+      accountActor(c.var.session!.account),
+    );
+    const back = localPath(textField(form, 'back') || '/');
+    return c.redirect(
+      `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(`Sender is now ${status}.`)}`,
+      303,
+    );
+  });

@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { eventyayFixtures, fixture, textPayload } from '../helpers/eventyay.ts';
+import { BROWSER, postForm, signedIn, type Browser } from '../helpers/dashboard.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+import { addFixtureSource } from '../helpers/sources.ts';
+import { postHook, postSigned } from '../helpers/webhook-request.ts';
+
+const SECRET = eventyayFixtures.secret;
+
+async function setup(role: 'admin' | 'moderator' | 'auditor' = 'moderator') {
+  const h = createHarness();
+  const { id } = addFixtureSource(h);
+  const b = await signedIn(h, role);
+  const post = (overrides: Record<string, unknown>) =>
+    postSigned(h, id, textPayload(overrides), SECRET);
+  return { h, b, post, sourceId: id };
+}
+
+const get = (h: Harness, path: string, b: Browser, headers: Record<string, string> = {}) =>
+  h.app.request(path, { headers: { ...BROWSER, cookie: b.cookie, ...headers } });
+
+const decide = (
+  h: Harness,
+  b: Browser,
+  messageId: number,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  postForm(
+    h,
+    `/messages/${messageId}/decision`,
+    { _csrf: b.csrfToken, basis: '', ...fields },
+    { cookie: b.cookie, ...headers },
+  );
+
+const messageIdOf = (h: Harness, externalId: string) =>
+  (
+    h.db.$client.prepare('SELECT id FROM messages WHERE external_id = ?').get(externalId) as {
+      id: number;
+    }
+  ).id;
+
+describe('the review queue', () => {
+  it('lists flagged messages with the matched span marked and counts by severity', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'fine words' });
+    await post({ message_id: 2, message: 'write to jane@example.org now' });
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('write to <mark>jane@example.org</mark> now');
+    expect(html).not.toContain('fine words');
+    expect(html).toMatch(/<strong data-total="1">1<\/strong> open: 0 high, 1 medium, 0 low/);
+    expect(html).toContain('Personal data: e-mail address');
+  });
+
+  it('renders hostile text and screen names as text', async () => {
+    const { h, b, sourceId } = await setup();
+    const f = fixture('text-hostile');
+    await postHook(h, sourceId, f.body, f.signature);
+    h.db.$client
+      .prepare(
+        "INSERT INTO flags (message_id, origin, severity, status, reason, actor, created_at) SELECT id, 'moderator', 'high', 'open', '<i>why</i>', 'test', 0 FROM messages",
+      )
+      .run();
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;',
+    );
+    expect(html).toContain('&lt;b&gt;Bob&lt;/b&gt;');
+    expect(html).toContain('&lt;i&gt;why&lt;/i&gt;');
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+  });
+
+  it('orders by severity, then by waiting time, and filters', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'older a@example.org', sender_id: 'first' });
+    h.advance(1000);
+    await post({ message_id: 2, message: 'newer b@example.org', sender_id: 'second' });
+    h.db.$client
+      .prepare(
+        "UPDATE flags SET severity = 'high' WHERE message_id = (SELECT id FROM messages WHERE external_id = '2')",
+      )
+      .run();
+    h.advance(1000);
+    await post({ message_id: 3, message: 'newest c@example.org', sender_id: 'third' });
+    const order = (html: string) =>
+      [...html.matchAll(/data-message-id="(\d+)"/g)].map((m) => Number(m[1]));
+    const ids = ['2', '1', '3'].map((e) => messageIdOf(h, e));
+    expect(order(await (await get(h, '/', b)).text())).toEqual(ids);
+    expect(order(await (await get(h, '/?q=newest', b)).text())).toEqual([ids[2]]);
+    expect(order(await (await get(h, '/?severity=high', b)).text())).toEqual([ids[0]]);
+    expect(order(await (await get(h, '/?sender=first', b)).text())).toEqual([ids[1]]);
+    expect(order(await (await get(h, '/queue/list?origin=report', b)).text())).toEqual([]);
+  });
+
+  it('answers a bad filter with 422 naming it', async () => {
+    const { h, b } = await setup();
+    const res = await get(h, '/?severity=extreme', b, { accept: 'application/json' });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('severity');
+  });
+
+  it('sends an htmx decision back as a decided row, and the item leaves the queue', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'a@example.org' });
+    const id = messageIdOf(h, '1');
+    const res = await decide(
+      h,
+      b,
+      id,
+      { verdict: 'reject', note: 'personal data' },
+      { 'hx-request': 'true' },
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('data-decided="true"');
+    expect(html).toContain('Done: reject.');
+    expect(await (await get(h, '/queue/list', b)).text()).toContain('Nothing waits for review.');
+    expect(
+      h.count('audit_log', "action = 'decision.reject' AND actor = 'account:moderator1'"),
+    ).toBe(1);
+  });
+
+  it('tells the later, weaker decision that it was superseded', async () => {
+    const { h, b, post } = await setup();
+    const other = await signedIn(h, 'moderator', 'other');
+    await post({ message_id: 1, message: 'a@example.org' });
+    const id = messageIdOf(h, '1');
+    await decide(h, other, id, { verdict: 'reject' }, { 'hx-request': 'true' });
+    const html = await (
+      await decide(h, b, id, { verdict: 'approve' }, { 'hx-request': 'true' })
+    ).text();
+    expect(html).toContain('Superseded: reject by account:other came first and stands.');
+  });
+
+  it('lets an auditor read the queue but not decide', async () => {
+    const { h, b, post } = await setup('auditor');
+    await post({ message_id: 1, message: 'a@example.org' });
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('a@example.org');
+    expect(html).not.toContain('class="decide"');
+    const res = await decide(h, b, messageIdOf(h, '1'), { verdict: 'approve' });
+    expect(res.status).toBe(403);
+    expect(h.count('decisions')).toBe(0);
+  });
+
+  it('refuses a decision without the CSRF token', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'a@example.org' });
+    const res = await postForm(
+      h,
+      `/messages/${messageIdOf(h, '1')}/decision`,
+      { verdict: 'approve', basis: '' },
+      { cookie: b.cookie },
+    );
+    expect(res.status).toBe(403);
+    expect(h.count('decisions')).toBe(0);
+  });
+});
+
+describe('the item view', () => {
+  it('shows the message in its channel context with flags, why, reactions and the sender', async () => {
+    const { h, b, post } = await setup();
+    for (let i = 1; i <= 13; i++) {
+      await post({
+        message_id: i,
+        message: i === 7 ? 'spam ѕрам at x@example.org' : `context line ${i}`,
+        timestamp: `2026-05-01T12:00:${String(i).padStart(2, '0')}+00:00`,
+        sender_id: `s${i}`,
+      });
+    }
+    const id = messageIdOf(h, '7');
+    const html = await (await get(h, `/messages/${id}`, b)).text();
+    for (const i of [1, 6, 8, 13]) expect(html).toContain(`context line ${i}`);
+    expect(html).toContain('<mark>x@example.org</mark>');
+    expect(html).toContain('rule Personal data (#1, version 1)');
+    expect(html).toMatch(/matched <q>x@example.org<\/q> at \d+–\d+/);
+    expect(html).toContain('1 messages · 0 rejected');
+    expect(html).toContain('class="sender-status"');
+  });
+
+  it('decides and goes on to the next item without JavaScript', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'a@example.org', sender_id: 'x' });
+    await post({ message_id: 2, message: 'b@example.org', sender_id: 'y' });
+    const [first, second] = [messageIdOf(h, '1'), messageIdOf(h, '2')];
+    const html = await (await get(h, `/messages/${first}`, b)).text();
+    expect(html).toContain(`name="next" value="/messages/${second}"`);
+    const res = await decide(h, b, first, { verdict: 'approve', next: `/messages/${second}` });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/messages/${second}`);
+  });
+
+  it('adds notes and changes the sender status, audited', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'hello', sender_id: 'troll' });
+    const id = messageIdOf(h, '1');
+    const noted = await postForm(
+      h,
+      `/messages/${id}/notes`,
+      { _csrf: b.csrfToken, text: 'second warning' },
+      { cookie: b.cookie },
+    );
+    expect(noted.status).toBe(303);
+    const senderId = (
+      h.db.$client.prepare("SELECT id FROM senders WHERE external_id = 'troll'").get() as {
+        id: number;
+      }
+    ).id;
+    const status = await postForm(
+      h,
+      `/senders/${senderId}/status`,
+      { _csrf: b.csrfToken, status: 'blocked', back: `/messages/${id}` },
+      { cookie: b.cookie },
+    );
+    expect(status.status).toBe(303);
+    const html = await (await get(h, `/messages/${id}`, b)).text();
+    expect(html).toContain('second warning');
+    expect(html).toContain('<strong class="sender-blocked">blocked</strong>');
+    expect(h.count('audit_log', "action IN ('note.add', 'sender.set_status')")).toBe(2);
+  });
+
+  it('answers an unknown item with 404', async () => {
+    const { h, b } = await setup();
+    expect((await get(h, '/messages/999', b)).status).toBe(404);
+  });
+});
+
+describe('all messages', () => {
+  it('lists and searches every message, flagged or not, and shows a channel timeline', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'hello world', channel: 'room-a' });
+    await post({ message_id: 2, message: 'goodbye world', channel: 'room-b' });
+    const all = await (await get(h, '/messages', b)).text();
+    expect(all).toContain('hello world');
+    expect(all).toContain('goodbye world');
+    const searched = await (await get(h, '/messages?q=hello', b)).text();
+    expect(searched).toContain('hello world');
+    expect(searched).not.toContain('goodbye world');
+    const timeline = await (await get(h, '/messages?channel=room-b', b)).text();
+    expect(timeline).toContain('Channel timeline');
+    expect(timeline).not.toContain('hello world');
+  });
+});
+
+describe('live updates', () => {
+  it('streams a review event when a message is flagged', async () => {
+    const { h, b, post } = await setup();
+    const controller = new AbortController();
+    const res = await h.app.request('/events', {
+      headers: { cookie: b.cookie, accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const first = await reader.read(); // the first ping
+    received += decoder.decode(first.value);
+    await post({ message_id: 1, message: 'a@example.org' });
+    const deadline = Date.now() + 3000;
+    while (!received.includes('event: review') && Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((r) => setTimeout(() => r(null), 500)),
+      ]);
+      if (chunk && chunk.value) received += decoder.decode(chunk.value);
+    }
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    expect(received).toContain('event: review');
+  });
+});

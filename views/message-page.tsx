@@ -1,0 +1,209 @@
+import type { MessageInContext } from '../src/moderation/message-in-context.ts';
+import { CsrfField } from './components/csrf-field.tsx';
+import { DecisionForm } from './components/decision-form.tsx';
+import { HighlightedText } from './components/highlighted-text.tsx';
+import { When } from './components/when.tsx';
+import { HelpDialog } from './queue-page.tsx';
+
+export type MessageView = {
+  item: MessageInContext;
+  csrfToken: string;
+  canDecide: boolean;
+  /** Where "decide and next" goes: the next item of the queue, or the queue. */
+  next: string;
+  /** Shown after a decision: what happened. */
+  flash?: string;
+};
+
+/** One message for review, in its context. Every text on it is chat text: escaped. */
+export function MessagePageView(props: MessageView) {
+  const { item } = props;
+  const m = item.message;
+  const spans = item.flags.flatMap((f) =>
+    f.status === 'open' && f.spanStart !== null && f.spanEnd !== null
+      ? [{ start: f.spanStart, end: f.spanEnd }]
+      : [],
+  );
+  return (
+    <section class="message-page" data-page="message" data-message-id={m.id}>
+      <p>
+        <a href="/">← Queue</a> ·{' '}
+        <a href={`/messages?channel=${encodeURIComponent(m.channelExternalId)}`}>
+          Channel timeline
+        </a>
+      </p>
+      {props.flash ? (
+        <p role="status" class="flash">
+          {props.flash}
+        </p>
+      ) : null}
+      <h1>
+        Message by <span class="screen-name">{m.screenName || '(no name)'}</span>
+      </h1>
+      <p class="meta">
+        <When at={m.sentAt} /> · {m.channelLabel ?? m.channelExternalId} · {m.sourceName} · state{' '}
+        <strong class={`state ${m.state}`}>{m.state}</strong>
+        {m.language ? ` · ${m.language}` : ''}
+      </p>
+      <ol class="context">
+        {item.before.map((c) => (
+          <ContextRow message={c} />
+        ))}
+        <li class="current">
+          <span class="screen-name">{m.screenName}</span>{' '}
+          <HighlightedText text={m.text} spans={spans} />
+        </li>
+        {item.after.map((c) => (
+          <ContextRow message={c} />
+        ))}
+      </ol>
+      {props.canDecide ? (
+        <div id="decide" class="queue-row selected" data-message-id={m.id}>
+          <DecisionForm
+            messageId={m.id}
+            basis={m.decisionId}
+            csrfToken={props.csrfToken}
+            target="#decide"
+            next={props.next}
+          />
+        </div>
+      ) : null}
+      <h2>Flags</h2>
+      {item.flags.length === 0 ? <p>No flags.</p> : null}
+      <ul class="flags">
+        {item.flags.map((f) => (
+          <li class={`flag ${f.status}`}>
+            <span class={`badge ${f.severity}`}>{f.severity}</span> <strong>{f.origin}</strong>
+            {f.ruleName
+              ? ` · rule ${f.ruleName} (#${f.ruleId}, version ${f.ruleVersion})`
+              : ''} · {f.status}
+            <div>{f.reason}</div>
+            {f.matchedText !== null ? (
+              <div class="why">
+                matched <q>{f.matchedText}</q> at {f.spanStart}–{f.spanEnd}, read as{' '}
+                <q>{f.normalizedText}</q>
+                {f.transformations.length > 0 ? ` after ${f.transformations.join(', ')}` : ''}
+              </div>
+            ) : null}
+            <div class="muted">
+              raised by {f.actor}, <When at={f.createdAt} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      <h2>Decisions</h2>
+      {item.decisions.length === 0 ? <p>None yet.</p> : null}
+      <ul class="decisions">
+        {item.decisions.map((d) => (
+          <li>
+            {d.verdict} by {d.actor}
+            {d.automatic ? ' (automatic)' : ''}, <When at={d.createdAt} />
+            {d.outcome === 'superseded' ? ' — superseded by a more restrictive decision' : ''}
+            {d.note ? <div class="note-text">{d.note}</div> : null}
+          </li>
+        ))}
+      </ul>
+      <h2>Reactions</h2>
+      {Object.keys(m.reactions).length === 0 ? <p>None.</p> : null}
+      <ul class="reactions">
+        {Object.entries(m.reactions).map(([emoji, users]) => (
+          <li>
+            {emoji} × {users.length}
+          </li>
+        ))}
+      </ul>
+      {item.sender ? (
+        <SenderPanel
+          sender={item.sender}
+          messageId={m.id}
+          csrfToken={props.csrfToken}
+          canDecide={props.canDecide}
+        />
+      ) : null}
+      <HelpDialog />
+    </section>
+  );
+}
+
+function ContextRow(props: {
+  message: { id: number; text: string; screenName: string; state: string };
+}) {
+  const c = props.message;
+  return (
+    <li class={`context-row ${c.state}`}>
+      <a href={`/messages/${c.id}`} class="screen-name">
+        {c.screenName || '(no name)'}
+      </a>{' '}
+      <span class="chat-text">{c.text}</span>
+    </li>
+  );
+}
+
+function SenderPanel(props: {
+  sender: NonNullable<MessageInContext['sender']>;
+  messageId: number;
+  csrfToken: string;
+  canDecide: boolean;
+}) {
+  const s = props.sender;
+  return (
+    <aside class="sender-panel">
+      <h2>
+        Sender <span class="screen-name">{s.screenName || '(no name)'}</span>
+      </h2>
+      <p>
+        {s.centralauthUsername ? <>CentralAuth {s.centralauthUsername} · </> : null}
+        first seen <When at={s.firstSeenAt} /> · {s.messageCount} messages · {s.rejectedCount}{' '}
+        rejected · status <strong class={`sender-${s.status}`}>{s.status}</strong>
+      </p>
+      {props.canDecide ? (
+        <form class="sender-status" method="post" action={`/senders/${s.id}/status`}>
+          <CsrfField token={props.csrfToken} />
+          <input type="hidden" name="back" value={`/messages/${props.messageId}`} />
+          {(['watched', 'trusted', 'blocked', 'normal'] as const).map((status) => (
+            <button type="submit" name="status" value={status} disabled={s.status === status}>
+              {status === 'watched'
+                ? 'Watch'
+                : status === 'trusted'
+                  ? 'Trust'
+                  : status === 'blocked'
+                    ? 'Block'
+                    : 'Reset to normal'}
+            </button>
+          ))}
+        </form>
+      ) : null}
+      <h3>Previous flags</h3>
+      <ul>
+        {s.previousFlags.map((f) => (
+          <li>
+            <span class={`badge ${f.severity}`}>{f.severity}</span> {f.reason} ({f.status}){' '}
+            <When at={f.createdAt} />
+          </li>
+        ))}
+      </ul>
+      <h3>Notes</h3>
+      <ul class="notes">
+        {s.notes.map((n) => (
+          <li>
+            <span class="note-text">{n.text}</span> — {n.actor}, <When at={n.createdAt} />
+          </li>
+        ))}
+      </ul>
+      {props.canDecide ? (
+        <form method="post" action={`/messages/${props.messageId}/notes`}>
+          <CsrfField token={props.csrfToken} />
+          <input
+            type="text"
+            name="text"
+            maxlength={2000}
+            required
+            aria-label="Note about this sender"
+            placeholder="Note about this sender"
+          />
+          <button type="submit">Add note</button>
+        </form>
+      ) : null}
+    </aside>
+  );
+}

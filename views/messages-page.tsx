@@ -1,0 +1,97 @@
+import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
+import { When } from './components/when.tsx';
+
+/** Every message, searchable; with a channel filter, that channel's timeline. */
+export function MessagesPageView(props: {
+  rows: MessageRow[];
+  filters: MessageFilters;
+  page: number;
+  hasMore: boolean;
+  query: string;
+}) {
+  const f = props.filters;
+  const link = (page: number) => {
+    const params = new URLSearchParams(props.query);
+    params.set('page', String(page));
+    return `/messages?${params}`;
+  };
+  return (
+    <section class="messages-page" data-page="messages">
+      <p>
+        <a href="/">← Queue</a>
+      </p>
+      <h1>{f.channel ? 'Channel timeline' : 'All messages'}</h1>
+      <form class="filters" method="get" action="/messages">
+        <input
+          type="search"
+          name="q"
+          value={f.q ?? ''}
+          placeholder="Search text"
+          aria-label="Search text"
+        />
+        <input
+          type="text"
+          name="sender"
+          value={f.sender ?? ''}
+          placeholder="Sender"
+          aria-label="Sender"
+        />
+        <input
+          type="text"
+          name="channel"
+          value={f.channel ?? ''}
+          placeholder="Channel id"
+          aria-label="Channel"
+        />
+        <select name="state" aria-label="State">
+          {['', 'unreviewed', 'approved', 'highlighted', 'rejected'].map((s) => (
+            <option value={s} selected={(f.state ?? '') === s}>
+              {s === '' ? 'Any state' : s}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Filter</button>
+      </form>
+      {props.rows.length === 0 ? <p class="empty">No messages match.</p> : null}
+      <table class="messages">
+        <thead>
+          <tr>
+            <th>Sent</th>
+            <th>Sender</th>
+            <th>Message</th>
+            <th>Channel</th>
+            <th>State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td>
+                <When at={r.sentAt} />
+              </td>
+              <td class="screen-name">{r.screenName}</td>
+              <td>
+                <a href={`/messages/${r.id}`} class="chat-text">
+                  {r.text || '(empty message)'}
+                </a>
+              </td>
+              <td>
+                <a href={`/messages?channel=${encodeURIComponent(r.channelExternalId)}`}>
+                  {r.channelExternalId}
+                </a>
+              </td>
+              <td>
+                {r.state}
+                {r.openFlags > 0 ? ` · ${r.openFlags} open flags` : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav class="pager">
+        {props.page > 1 ? <a href={link(props.page - 1)}>Newer</a> : null}
+        {props.hasMore ? <a href={link(props.page + 1)}>Older</a> : null}
+      </nav>
+    </section>
+  );
+}

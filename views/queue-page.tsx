@@ -1,0 +1,270 @@
+import type { QueueFilters, QueueItem, QueuePage } from '../src/moderation/review-queue.ts';
+import { DecisionForm } from './components/decision-form.tsx';
+import { HighlightedText } from './components/highlighted-text.tsx';
+import { ago } from './components/when.tsx';
+
+export type QueueView = {
+  queue: QueuePage;
+  filters: QueueFilters;
+  /** The filters as a query string, for refreshing the same list live. */
+  query: string;
+  now: number;
+  csrfToken: string;
+  canDecide: boolean;
+  /** For the hint on connecting a chat, shown while the queue is empty. */
+  publicUrl: string;
+};
+
+/** The review queue: filters, open-item counts, and the live list of flagged messages. */
+export function QueuePageView(props: QueueView) {
+  const f = props.filters;
+  return (
+    <section class="queue-page" data-page="queue">
+      <h1>Review queue</h1>
+      <p class="notice">
+        Decisions are kept in modhook and shape its display feed; they delete nothing on the chat
+        platform.
+      </p>
+      <form class="filters" method="get" action="/">
+        <input
+          type="search"
+          name="q"
+          value={f.q ?? ''}
+          placeholder="Search text (/)"
+          aria-label="Search text"
+        />
+        <input
+          type="text"
+          name="sender"
+          value={f.sender ?? ''}
+          placeholder="Sender"
+          aria-label="Sender"
+        />
+        <input
+          type="text"
+          name="channel"
+          value={f.channel ?? ''}
+          placeholder="Channel id"
+          aria-label="Channel"
+        />
+        <select name="severity" aria-label="Severity">
+          {['', 'high', 'medium', 'low'].map((s) => (
+            <option value={s} selected={(f.severity ?? '') === s}>
+              {s === '' ? 'Any severity' : s}
+            </option>
+          ))}
+        </select>
+        <select name="origin" aria-label="Origin">
+          {['', 'rule', 'report', 'reaction', 'moderator', 'sender'].map((o) => (
+            <option value={o} selected={(f.origin ?? '') === o}>
+              {o === '' ? 'Any origin' : o}
+            </option>
+          ))}
+        </select>
+        <input
+          type="text"
+          name="rule"
+          value={f.ruleId === undefined ? '' : String(f.ruleId)}
+          placeholder="Rule id"
+          aria-label="Rule id"
+          size={6}
+        />
+        <input
+          type="text"
+          name="source"
+          value={f.sourceId ?? ''}
+          placeholder="Source id"
+          aria-label="Source id"
+        />
+        <input
+          type="date"
+          name="since"
+          value={f.since === undefined ? '' : new Date(f.since).toISOString().slice(0, 10)}
+          aria-label="From date"
+        />
+        <input
+          type="date"
+          name="until"
+          value={f.until === undefined ? '' : new Date(f.until - 1).toISOString().slice(0, 10)}
+          aria-label="To date"
+        />
+        <button type="submit">Filter</button>
+        <a href="/">Clear</a>
+      </form>
+      <div
+        id="queue"
+        hx-ext="sse"
+        sse-connect="/events"
+        hx-get={`/queue/list${props.query}`}
+        hx-trigger="sse:review, every 15s"
+        hx-swap="innerHTML"
+      >
+        <QueueList {...props} />
+      </div>
+      <HelpDialog />
+    </section>
+  );
+}
+
+/** The counts and rows; swapped in place when the queue changes. */
+export function QueueList(props: QueueView) {
+  const { queue } = props;
+  const pages = Math.max(1, Math.ceil(queue.total / queue.pageSize));
+  return (
+    <>
+      <p class="counts" aria-live="polite">
+        <strong data-total={queue.total}>{queue.total}</strong> open: {queue.bySeverity.high} high,{' '}
+        {queue.bySeverity.medium} medium, {queue.bySeverity.low} low
+      </p>
+      {queue.items.length === 0 ? (
+        <div class="empty">
+          <p>Nothing waits for review.</p>
+          <p class="muted">
+            Chat arrives at <code>{`${props.publicUrl}/hooks/<source id>`}</code>. Register a chat
+            room with <code>npx modhook source add --kind eventyay --name "Main hall"</code> and
+            paste the printed URL and secret into the room's chat webhook settings.
+          </p>
+        </div>
+      ) : (
+        <ol class="queue-list">
+          {queue.items.map((item) => (
+            <QueueRow
+              item={item}
+              now={props.now}
+              csrfToken={props.csrfToken}
+              canDecide={props.canDecide}
+            />
+          ))}
+        </ol>
+      )}
+      {pages > 1 ? (
+        <nav class="pager">
+          {queue.page > 1 ? <a href={pageLink(props.query, queue.page - 1)}>Previous</a> : null}
+          <span>
+            Page {queue.page} of {pages}
+          </span>
+          {queue.page < pages ? <a href={pageLink(props.query, queue.page + 1)}>Next</a> : null}
+        </nav>
+      ) : null}
+    </>
+  );
+}
+
+function pageLink(query: string, page: number): string {
+  const params = new URLSearchParams(query);
+  params.set('page', String(page));
+  return `/?${params}`;
+}
+
+/** One flagged message: text with matches marked, who, where, why, how long it waited. */
+export function QueueRow(props: {
+  item: QueueItem;
+  now: number;
+  csrfToken: string;
+  canDecide: boolean;
+}) {
+  const { item } = props;
+  const spans = item.flags.flatMap((f) =>
+    f.spanStart !== null && f.spanEnd !== null ? [{ start: f.spanStart, end: f.spanEnd }] : [],
+  );
+  return (
+    <li
+      class={`queue-row severity-${item.severity}`}
+      id={`item-${item.messageId}`}
+      data-message-id={item.messageId}
+      tabindex={-1}
+    >
+      <div class="row-head">
+        <span class={`badge ${item.severity}`}>{item.severity}</span>
+        <a class="open-item" href={`/messages/${item.messageId}`}>
+          <strong class="screen-name">{item.screenName || '(no name)'}</strong>
+        </a>
+        <span class="where">
+          in {item.channelLabel ?? item.channelExternalId} · {item.sourceName}
+        </span>
+        <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span>
+        {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
+          <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
+        ) : null}
+      </div>
+      <p class="text">
+        <HighlightedText text={item.text} spans={spans} />
+      </p>
+      <ul class="flag-reasons">
+        {item.flags.map((f) => (
+          <li>
+            <span class={`badge ${f.severity}`}>{f.origin}</span> {f.reason}
+          </li>
+        ))}
+      </ul>
+      {props.canDecide ? (
+        <DecisionForm
+          messageId={item.messageId}
+          basis={item.decisionId}
+          csrfToken={props.csrfToken}
+          target="closest .queue-row"
+        />
+      ) : null}
+    </li>
+  );
+}
+
+/** What replaces a row once decided: who decided what, or that a stronger decision stands. */
+export function DecidedRow(props: {
+  messageId: number;
+  text: string;
+  done: string;
+  superseded: boolean;
+}) {
+  return (
+    <li
+      class={`queue-row decided${props.superseded ? ' superseded' : ''}`}
+      data-message-id={props.messageId}
+      data-decided="true"
+    >
+      <p role="status">{props.done}</p>
+      <p class="text muted">{props.text}</p>
+    </li>
+  );
+}
+
+/** Keyboard shortcuts, opened with ? (views/assets/app.js). */
+export function HelpDialog() {
+  return (
+    <dialog id="help" class="help">
+      <h2>Keyboard</h2>
+      <dl>
+        <dt>
+          <kbd>j</kbd> / <kbd>k</kbd>
+        </dt>
+        <dd>next / previous item</dd>
+        <dt>
+          <kbd>a</kbd> <kbd>h</kbd> <kbd>r</kbd>
+        </dt>
+        <dd>approve, highlight, reject the selected item</dd>
+        <dt>
+          <kbd>n</kbd>
+        </dt>
+        <dd>
+          write a note for the selected item; Esc returns to the list, then a, h or r decides with
+          it
+        </dd>
+        <dt>
+          <kbd>Enter</kbd>
+        </dt>
+        <dd>open the selected item in context</dd>
+        <dt>
+          <kbd>/</kbd>
+        </dt>
+        <dd>search</dd>
+        <dt>
+          <kbd>?</kbd>
+        </dt>
+        <dd>this help</dd>
+      </dl>
+      <form method="dialog">
+        <button>Close</button>
+      </form>
+    </dialog>
+  );
+}
