@@ -97,8 +97,6 @@ const FROM = `FROM flags f JOIN messages m ON m.id = f.message_id
 
 type Row = {
   message_id: number;
-  rank: number;
-  waiting_since: number;
   text: string;
   screen_name: string;
   sender_id: number | null;
@@ -124,61 +122,75 @@ const statements = perConnection((sqlite: Database.Database) => {
   };
 });
 
+type Grouped = { message_id: number; rank: number; waiting_since: number };
+
 /**
  * One page of the review queue: messages with open flags matching the filters, the most severe
  * first, then the longest waiting; with each item's open flags (spans for highlighting) and the
- * open-item counts. Read-only.
+ * open-item counts. Read-only. One grouped pass over the open flags (joined to messages only
+ * when a filter needs them) gives both the order and the counts; only the page's rows are read.
  */
 export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSize = 50): QueuePage {
   const prepare = statements(db);
   const where = whereOf(filters);
-  const offset = (Math.max(1, page) - 1) * pageSize;
-  const rows = prepare(
-    `SELECT q.message_id, q.rank, q.waiting_since, m.text, m.screen_name, m.sender_id,
-       s.external_id AS sender_external_id, s.status AS sender_status,
-       c.external_id AS channel_external_id, c.label AS channel_label, so.name AS source_name,
-       m.sent_at, m.decision_id, m.moderation_state
-     FROM (SELECT f.message_id, max(${SEVERITY_RANK}) AS rank, min(f.created_at) AS waiting_since
-           ${FROM} WHERE ${where.sql} GROUP BY f.message_id
-           ORDER BY rank DESC, waiting_since ASC, f.message_id ASC LIMIT ? OFFSET ?) q
-     JOIN messages m ON m.id = q.message_id JOIN channels c ON c.id = m.channel_id
-     JOIN sources so ON so.id = m.source_id LEFT JOIN senders s ON s.id = m.sender_id
-     ORDER BY q.rank DESC, q.waiting_since ASC, q.message_id ASC`,
-  ).all(...where.params, pageSize, offset) as Row[];
-
-  const counts = prepare(
-    `SELECT rank, count(*) AS n FROM (SELECT max(${SEVERITY_RANK}) AS rank ${FROM}
-       WHERE ${where.sql} GROUP BY f.message_id) GROUP BY rank`,
-  ).all(...where.params) as { rank: number; n: number }[];
+  const needsJoin =
+    where.sql.includes('m.') || where.sql.includes('c.') || where.sql.includes('s.');
+  const grouped = prepare(
+    `SELECT f.message_id, max(${SEVERITY_RANK}) AS rank, min(f.created_at) AS waiting_since
+     ${needsJoin ? FROM : 'FROM flags f'} WHERE ${where.sql} GROUP BY f.message_id`,
+  ).all(...where.params) as Grouped[];
   const bySeverity = { high: 0, medium: 0, low: 0 };
-  for (const { rank, n } of counts) bySeverity[SEVERITY_OF[rank] ?? 'low'] += n;
-
+  for (const g of grouped) bySeverity[SEVERITY_OF[g.rank] ?? 'low']++;
+  grouped.sort(
+    (a, b) => b.rank - a.rank || a.waiting_since - b.waiting_since || a.message_id - b.message_id,
+  );
+  const current = Math.max(1, page);
+  const slice = grouped.slice((current - 1) * pageSize, current * pageSize);
+  const details = new Map(
+    (
+      prepare(
+        `SELECT m.id AS message_id, m.text, m.screen_name, m.sender_id,
+           s.external_id AS sender_external_id, s.status AS sender_status,
+           c.external_id AS channel_external_id, c.label AS channel_label, so.name AS source_name,
+           m.sent_at, m.decision_id, m.moderation_state
+         FROM messages m JOIN channels c ON c.id = m.channel_id JOIN sources so ON so.id = m.source_id
+         LEFT JOIN senders s ON s.id = m.sender_id
+         WHERE m.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(slice.map((g) => g.message_id))) as Row[]
+    ).map((r) => [r.message_id, r]),
+  );
   const flagsByMessage = openFlagsOf(
     db,
-    rows.map((r) => r.message_id),
+    slice.map((g) => g.message_id),
   );
   return {
-    page: Math.max(1, page),
+    page: current,
     pageSize,
-    total: bySeverity.high + bySeverity.medium + bySeverity.low,
+    total: grouped.length,
     bySeverity,
-    items: rows.map((r) => ({
-      messageId: r.message_id,
-      text: r.text,
-      screenName: r.screen_name,
-      senderId: r.sender_id,
-      senderExternalId: r.sender_external_id,
-      senderStatus: r.sender_status,
-      channelExternalId: r.channel_external_id,
-      channelLabel: r.channel_label,
-      sourceName: r.source_name,
-      sentAt: r.sent_at,
-      severity: SEVERITY_OF[r.rank] ?? 'low',
-      waitingSince: r.waiting_since,
-      decisionId: r.decision_id,
-      state: r.moderation_state,
-      flags: flagsByMessage.get(r.message_id) ?? [],
-    })),
+    items: slice.flatMap((g) => {
+      const r = details.get(g.message_id);
+      if (r === undefined) return [];
+      return [
+        {
+          messageId: r.message_id,
+          text: r.text,
+          screenName: r.screen_name,
+          senderId: r.sender_id,
+          senderExternalId: r.sender_external_id,
+          senderStatus: r.sender_status,
+          channelExternalId: r.channel_external_id,
+          channelLabel: r.channel_label,
+          sourceName: r.source_name,
+          sentAt: r.sent_at,
+          severity: SEVERITY_OF[g.rank] ?? 'low',
+          waitingSince: g.waiting_since,
+          decisionId: r.decision_id,
+          state: r.moderation_state,
+          flags: flagsByMessage.get(r.message_id) ?? [],
+        },
+      ];
+    }),
   };
 }
 
