@@ -11,6 +11,7 @@ import { errorBody, respondToError } from './http/error-response.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pageRoutes } from './http/page-routes.tsx';
 import { reviewRoutes } from './http/review-routes.tsx';
+import { exportRoutes } from './http/export-routes.ts';
 import { pageRenderer } from './http/page-renderer.tsx';
 import { isMachinePath } from './http/request-info.ts';
 import { loadSession } from './http/session-middleware.ts';
@@ -63,6 +64,7 @@ export function createApp(deps: Deps) {
       )
       .route('/', authRoutes)
       .route('/', reviewRoutes)
+      .route('/', exportRoutes)
       .route('/', pageRoutes)
       .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
       .onError(respondToError)

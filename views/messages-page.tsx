@@ -1,6 +1,13 @@
 import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
 import { When } from './components/when.tsx';
 
+function exportQuery(query: string): string {
+  const params = new URLSearchParams(query);
+  params.delete('page');
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
 /** Every message, searchable; with a channel filter, that channel's timeline. */
 export function MessagesPageView(props: {
   rows: MessageRow[];
@@ -51,6 +58,9 @@ export function MessagesPageView(props: {
           ))}
         </select>
         <button type="submit">Filter</button>
+        <a class="export" href={`/export/messages.csv${exportQuery(props.query)}`} download>
+          Export CSV
+        </a>
       </form>
       {props.rows.length === 0 ? <p class="empty">No messages match.</p> : null}
       <table class="messages">

@@ -90,6 +90,9 @@ export function QueuePageView(props: QueueView) {
         />
         <button type="submit">Filter</button>
         <a href="/">Clear</a>
+        <a class="export" href={`/export/messages.csv?${exportQuery(props.query)}`} download>
+          Export CSV
+        </a>
       </form>
       <div
         id="queue"
@@ -148,6 +151,14 @@ export function QueueList(props: QueueView) {
       ) : null}
     </>
   );
+}
+
+/** The queue's filters for the messages export: only messages with open flags. */
+function exportQuery(query: string): string {
+  const params = new URLSearchParams(query);
+  params.delete('page');
+  params.set('open', '1');
+  return params.toString();
 }
 
 function pageLink(query: string, page: number): string {

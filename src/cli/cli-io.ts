@@ -1,6 +1,10 @@
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export type CliIo = {
   out: (text: string) => void;
+  /** Standard output as a stream, for large output written with back-pressure (exports). */
+  outStream?: NodeJS.WritableStream;
+  /** Whether standard error is a terminal (progress bars only then). */
+  errIsTerminal?: boolean;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
   readStdin: () => Promise<string>;
@@ -11,6 +15,8 @@ export type CliIo = {
 export function processIo(): CliIo {
   return {
     out: (text) => process.stdout.write(text),
+    outStream: process.stdout,
+    errIsTerminal: process.stderr.isTTY === true,
     err: (text) => process.stderr.write(text),
     env: process.env,
     readStdin: async () => {

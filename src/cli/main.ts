@@ -4,6 +4,7 @@ import { startServer } from '../server.ts';
 import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
 import { addRuleCommand } from './rule-command.ts';
+import { addExportCommand } from './export-command.ts';
 import { addSourceCommand } from './source-command.ts';
 import { addUserCommand } from './user-command.ts';
 
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   addSourceCommand(program, io, config);
+  addExportCommand(program, io, config);
   addRuleCommand(program, io, config);
   addUserCommand(program, io, config);
 

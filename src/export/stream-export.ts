@@ -1,0 +1,100 @@
+import { finished as finishedStream, Readable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { stringify } from 'csv-stringify/sync';
+import { appendAudit } from '../audit/append-audit.ts';
+import type { Deps } from '../deps.ts';
+import { EXPORTS, noLookups, type ExportFilters, type ExportKind } from './export-queries.ts';
+
+const BATCH_ROWS = 1000;
+
+export type ExportRun = {
+  /** CSV bytes, produced as fast as the reader takes them (back-pressure all the way). */
+  csv: Readable;
+  /** Settles when the export ends: how many rows were written, and whether all were. */
+  finished: Promise<{ rows: number; completed: boolean }>;
+  /** Rows read so far (for a progress bar). */
+  rowsSoFar: () => number;
+};
+
+/**
+ * Streams one log as CSV (RFC 4180 quoting by csv-stringify; formula cells guarded by
+ * csvCell), optionally with a UTF-8 byte-order mark for Excel. Rows are read with an iterator
+ * on a read-only connection of its own: an open iterator blocks the connection it runs on, and
+ * ingest must go on meanwhile. Memory stays flat whatever the size. Destroying `csv` (the
+ * client went away) stops the query and closes the connection.
+ */
+export function streamExport(
+  databasePath: string,
+  kind: ExportKind,
+  filters: ExportFilters,
+  options: { bom?: boolean } = {},
+): ExportRun {
+  const definition = EXPORTS[kind];
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  const { sql, params } = definition.query(filters);
+  const statement = db.prepare(sql);
+  if (definition.raw) statement.raw(true);
+  const rows = statement.iterate(...params) as IterableIterator<
+    Record<string, string | number | null>
+  >;
+  const lookups = (definition.lookups ?? noLookups)(db);
+  let count = 0;
+  // RFC 4180: CRLF between records. Rows are written in batches: a stream step per row would
+  // cost more than reading and quoting it (measured: 78,000 vs 200,000+ rows/s).
+  const csvOptions = { record_delimiter: 'windows' as const };
+  function* chunks(): Generator<Buffer> {
+    yield Buffer.from((options.bom ? '\ufeff' : '') + stringify([definition.columns], csvOptions));
+    let batch: (string | number)[][] = [];
+    for (const row of rows) {
+      count++;
+      batch.push(definition.cells(row, lookups));
+      if (batch.length === BATCH_ROWS) {
+        yield Buffer.from(stringify(batch, csvOptions));
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield Buffer.from(stringify(batch, csvOptions));
+  }
+  let settle: (result: { rows: number; completed: boolean }) => void = () => undefined;
+  const finished = new Promise<{ rows: number; completed: boolean }>(
+    (resolve) => (settle = resolve),
+  );
+  const csv = Readable.from(chunks(), { objectMode: false, highWaterMark: 64 * 1024 });
+  finishedStream(csv, (error) => {
+    rows.return?.();
+    db.close();
+    settle({ rows: count, completed: error === undefined || error === null });
+  });
+  return { csv, finished, rowsSoFar: () => count };
+}
+
+/** Writes the audit entry of an export once it has ended: who, what, which filters, how many. */
+export function auditExport(
+  deps: Pick<Deps, 'db' | 'now'>,
+  input: { kind: ExportKind; filters: ExportFilters; rows: number; completed: boolean },
+  actor: string,
+): void {
+  appendAudit(deps.db, {
+    at: deps.now(),
+    actor,
+    action: 'export',
+    targetType: 'log',
+    targetId: input.kind,
+    details: { filters: input.filters, rows: input.rows, completed: input.completed },
+  });
+}
+
+/** How many rows an export would write (for a progress bar). */
+export function countExportRows(
+  databasePath: string,
+  kind: ExportKind,
+  filters: ExportFilters,
+): number {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const { sql, params } = EXPORTS[kind].query(filters);
+    return (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}

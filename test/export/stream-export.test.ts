@@ -1,0 +1,130 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { decideMessage } from '../../src/moderation/decide-message.ts';
+import { EXPORTS } from '../../src/export/export-queries.ts';
+import { streamExport } from '../../src/export/stream-export.ts';
+import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+import { addFixtureSource } from '../helpers/sources.ts';
+import { postSigned } from '../helpers/webhook-request.ts';
+
+const HOSTILE = [
+  'line one\nline two\r\nline three',
+  'she said "hello", then left',
+  'a, b, c',
+  '=HYPERLINK("http://evil.example","click")',
+  '-5',
+  '@SUM(A1:A9)',
+  'emoji 👍🏽 and 🚩',
+  'RTL: مرحبا بالعالم \u202Eevil\u202C',
+  '',
+];
+
+async function collect(run: ReturnType<typeof streamExport>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of run.csv) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function setup() {
+  const h = createHarness();
+  const { id } = addFixtureSource(h);
+  for (const [i, message] of HOSTILE.entries()) {
+    await postSigned(
+      h,
+      id,
+      textPayload({
+        message_id: i + 1,
+        message,
+        sender_id: `s${i}`,
+        timestamp: `2026-05-01T12:00:0${i}+00:00`,
+      }),
+      eventyayFixtures.secret,
+    );
+  }
+  return { h, sourceId: id };
+}
+
+const exportOf = (h: Harness, kind: keyof typeof EXPORTS, filters = {}, options = {}) =>
+  collect(streamExport(h.deps.config.databasePath, kind, filters, options));
+
+describe('streamExport', () => {
+  it('round-trips hostile texts through a CSV parser to the same values (guard aside)', async () => {
+    const { h } = await setup();
+    const csv = await exportOf(h, 'messages');
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(EXPORTS.messages.columns);
+    const texts = rows.map((r) => r.text!.replace(/^'(?=[=+\-@\t\r\n])/, ''));
+    expect(texts).toEqual(HOSTILE);
+    expect(rows.find((r) => r.text!.includes('HYPERLINK'))!.text).toBe(`'${HOSTILE[3]}`);
+    expect(rows.find((r) => r.text === '-5')).toBeDefined();
+    expect(rows[0]!.sent_at).toBe('2026-05-01T12:00:00.000Z');
+    expect(csv.includes('\r\n')).toBe(true);
+  });
+
+  it('writes a byte-order mark only when asked', async () => {
+    const { h } = await setup();
+    expect((await exportOf(h, 'messages', {}, { bom: true })).startsWith('\uFEFFmessage_id,')).toBe(
+      true,
+    );
+    expect((await exportOf(h, 'messages')).startsWith('message_id,')).toBe(true);
+  });
+
+  it('applies time, channel and open-flag filters', async () => {
+    const { h } = await setup();
+    const rows = (csv: string) => parse(csv, { columns: true }) as Record<string, string>[];
+    const since = Date.parse('2026-05-01T12:00:05Z');
+    expect(rows(await exportOf(h, 'messages', { since })).map((r) => r.external_id)).toEqual([
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
+    expect(rows(await exportOf(h, 'messages', { channel: 'elsewhere' }))).toEqual([]);
+    const open = rows(await exportOf(h, 'messages', { openOnly: true }));
+    expect(open.every((r) => Number(r.open_flags) > 0)).toBe(true);
+  });
+
+  it('exports flags with rule, span and decision, decisions and the audit log', async () => {
+    const { h } = await setup();
+    await postSigned(
+      h,
+      (await import('../helpers/sources.ts')).addFixtureSource(h).id,
+      textPayload({ message_id: 50, message: 'mail x@example.org' }),
+      eventyayFixtures.secret,
+    );
+    const messageId = (
+      h.db.$client.prepare("SELECT id FROM messages WHERE external_id = '50'").get() as {
+        id: number;
+      }
+    ).id;
+    decideMessage(h.deps, { messageId, verdict: 'reject', basisDecisionId: null }, 'account:ana');
+    const flags = parse(await exportOf(h, 'flags'), { columns: true }) as Record<string, string>[];
+    expect(flags.find((f) => f.external_id === '50')).toMatchObject({
+      rule_name: 'Personal data',
+      matched_text: 'x@example.org',
+      decision: 'reject',
+      status: 'closed',
+    });
+    const decisions = parse(await exportOf(h, 'decisions'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(decisions).toMatchObject([
+      { verdict: 'reject', actor: 'account:ana', automatic: 'false' },
+    ]);
+    const audit = parse(await exportOf(h, 'audit'), { columns: true }) as Record<string, string>[];
+    expect(audit.some((a) => a.action === 'decision.reject')).toBe(true);
+  });
+
+  it('counts the rows it wrote and stops cleanly when the reader goes away', async () => {
+    const { h } = await setup();
+    const run = streamExport(h.deps.config.databasePath, 'messages', {});
+    run.csv.destroy();
+    const result = await run.finished;
+    expect(result.completed).toBe(false);
+    const full = streamExport(h.deps.config.databasePath, 'messages', {});
+    await collect(full);
+    expect(await full.finished).toEqual({ rows: HOSTILE.length, completed: true });
+  });
+});

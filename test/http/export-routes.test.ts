@@ -1,0 +1,82 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
+import { BROWSER, signedIn } from '../helpers/dashboard.ts';
+import { createHarness } from '../helpers/harness.ts';
+import { addFixtureSource } from '../helpers/sources.ts';
+import { postSigned } from '../helpers/webhook-request.ts';
+
+async function setup() {
+  const h = createHarness();
+  const { id } = addFixtureSource(h);
+  await postSigned(
+    h,
+    id,
+    textPayload({ message_id: 1, message: 'hello' }),
+    eventyayFixtures.secret,
+  );
+  await postSigned(
+    h,
+    id,
+    textPayload({ message_id: 2, message: 'mail a@example.org' }),
+    eventyayFixtures.secret,
+  );
+  return h;
+}
+
+describe('GET /export/:kind.csv', () => {
+  it('streams the whole filtered result with a dated file name, and audits it', async () => {
+    const h = await setup();
+    const b = await signedIn(h, 'auditor');
+    const res = await h.app.request('/export/messages.csv?open=1', {
+      headers: { ...BROWSER, cookie: b.cookie },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="modhook-messages-2026-05-01.csv"',
+    );
+    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.text)).toEqual(['mail a@example.org']);
+    await new Promise((r) => setTimeout(r, 20));
+    const audit = h.db.$client
+      .prepare("SELECT actor, target_id, details_json FROM audit_log WHERE action = 'export'")
+      .get() as {
+      actor: string;
+      target_id: string;
+      details_json: string;
+    };
+    expect(audit).toMatchObject({ actor: 'account:auditor1', target_id: 'messages' });
+    expect(JSON.parse(audit.details_json)).toEqual({
+      filters: { openOnly: true },
+      rows: 1,
+      completed: true,
+    });
+  });
+
+  it('needs an account', async () => {
+    const h = await setup();
+    const res = await h.app.request('/export/messages.csv', { headers: { accept: 'text/csv' } });
+    expect(res.status).toBe(401);
+    expect(h.count('audit_log', "action = 'export'")).toBe(0);
+  });
+
+  it('answers an unknown log with 404 and a bad filter with 422', async () => {
+    const h = await setup();
+    const b = await signedIn(h, 'moderator');
+    const headers = { cookie: b.cookie, accept: 'application/json' };
+    expect((await h.app.request('/export/secrets.csv', { headers })).status).toBe(404);
+    expect((await h.app.request('/export/messages.csv?since=yesterday', { headers })).status).toBe(
+      422,
+    );
+  });
+
+  it('offers the export link on the queue with its filters', async () => {
+    const h = await setup();
+    const b = await signedIn(h, 'moderator');
+    const html = await (
+      await h.app.request('/?q=mail', { headers: { ...BROWSER, cookie: b.cookie } })
+    ).text();
+    expect(html).toContain('href="/export/messages.csv?q=mail&amp;open=1"');
+  });
+});
