@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -58,7 +57,6 @@ export function addExportCommand(program: Command, io: CliIo, config: () => Conf
         const run = streamExport(databasePath, kind, filters, { bom: opts.bom ?? false });
         const destination = opts.out === undefined ? io.outStream : createWriteStream(opts.out);
         if (destination === undefined) throw new Error('no output stream; use --out FILE');
-        const steps: (NodeJS.ReadableStream | NodeJS.WritableStream | Transform)[] = [run.csv];
         if (io.errIsTerminal) {
           // A progress bar only on a terminal; piped or in scripts, stderr stays quiet.
           const bar = new SingleBar({
