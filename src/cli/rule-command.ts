@@ -36,7 +36,7 @@ const SETTINGS_WIDTH = 60;
 const SAMPLE_TEXT_WIDTH = 100;
 
 const SEVERITY_HELP = SEVERITIES.join('|');
-const ACTION_HELP = `${RULE_ACTIONS.join('|')} (flag: goes to the queue; log: recorded only, to trial a rule)`;
+const ACTION_HELP = `${RULE_ACTIONS.join('|')} (flag: goes to the queue; log: recorded only, to trial a rule; scrub/block: rewrite or reject before delivery where the sender asks first, e.g. Stream; elsewhere like flag)`;
 
 type DefinitionOptions = {
   name?: string;

@@ -12,11 +12,16 @@ import {
 
 // Every time is epoch milliseconds (UTC) in an integer column: sortable, exact, cheap.
 
+/** The sender kinds modhook has an adapter for (src/ingest/senders/<kind>.ts). */
+export const SOURCE_KINDS = ['eventyay', 'stream', 'barertc', 'hmac', 'standard-webhooks'] as const;
+
 /** A registered sender endpoint; its id is the unguessable last segment of the webhook URL. */
 export const sources = sqliteTable('sources', {
   id: text('id').primaryKey(),
-  kind: text('kind', { enum: ['eventyay'] }).notNull(),
+  kind: text('kind', { enum: SOURCE_KINDS }).notNull(),
   name: text('name').notNull(),
+  /** Kind-specific settings as JSON (src/sources/source-kinds.ts), e.g. an hmac field mapping. */
+  settingsJson: text('settings_json').notNull().default('{}'),
   status: text('status', { enum: ['active', 'disabled'] })
     .notNull()
     .default('active'),
@@ -51,7 +56,8 @@ export const deliveries = sqliteTable(
     sourceId: text('source_id')
       .notNull()
       .references(() => sources.id),
-    kind: text('kind', { enum: ['event', 'challenge'] }).notNull(),
+    /** `before_send`: a sender's synchronous pre-delivery check (Stream before-message-send). */
+    kind: text('kind', { enum: ['event', 'challenge', 'before_send'] }).notNull(),
     receivedAt: integer('received_at').notNull(),
     outcome: text('outcome', { enum: ['accepted', 'duplicate', 'rejected', 'ignored'] }).notNull(),
     /** Machine-readable reason code, e.g. signature_mismatch; null when accepted. */
@@ -63,10 +69,19 @@ export const deliveries = sqliteTable(
     size: integer('size'),
     secretId: integer('secret_id').references(() => sourceSecrets.id),
     latencyMs: real('latency_ms').notNull(),
-    /** The raw bytes as posted; kept for accepted and ignored deliveries only. */
+    /**
+     * The raw bytes as posted (decompressed; a secret inside the body replaced by a marker);
+     * kept for accepted and ignored deliveries only.
+     */
     body: blob('body', { mode: 'buffer' }),
+    /** The sender's own delivery id (Stream X-Webhook-Id, Standard Webhooks webhook-id). */
+    webhookId: text('webhook_id'),
   },
   (t) => [
+    // At most one stored delivery per sender delivery id: retries are answered as duplicates.
+    uniqueIndex('deliveries_source_webhook_idx')
+      .on(t.sourceId, t.webhookId)
+      .where(sql`webhook_id IS NOT NULL AND outcome IN ('accepted', 'ignored')`),
     index('deliveries_source_outcome_idx').on(t.sourceId, t.outcome, t.id),
     index('deliveries_source_kind_idx').on(t.sourceId, t.kind, t.id),
     index('deliveries_secret_idx').on(t.secretId, t.id),
@@ -158,6 +173,10 @@ export const messages = sqliteTable(
       .default('unreviewed'),
     /** The decision that set moderation_state; moderators decide against the one they saw. */
     decisionId: integer('decision_id'),
+    /** When the sender last reported an edit of the text (the versions are in message_edits). */
+    editedAt: integer('edited_at'),
+    /** A tombstone: the sender deleted the message; its text is kept for moderators. */
+    deletedAt: integer('deleted_at'),
   },
   (t) => [
     uniqueIndex('messages_source_external_idx').on(t.sourceId, t.externalId),
@@ -203,6 +222,25 @@ export const reactions = sqliteTable(
   ],
 );
 
+/** Every edit of a message's text, append-only: the text before and after, and when. */
+export const messageEdits = sqliteTable(
+  'message_edits',
+  {
+    id: integer('id').primaryKey(),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id),
+    previousText: text('previous_text').notNull(),
+    text: text('text').notNull(),
+    editedAt: integer('edited_at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id),
+  },
+  (t) => [index('message_edits_message_idx').on(t.messageId, t.id)],
+);
+
 /** Append-only record of changes and automatic actions, written in the change's transaction. */
 export const auditLog = sqliteTable(
   'audit_log',
@@ -224,6 +262,8 @@ export const auditLog = sqliteTable(
 );
 
 const SEVERITIES = ['low', 'medium', 'high'] as const;
+/** src/rules/rule-kinds.ts RULE_ACTIONS; `scrub` and `block` act only where a sender asks first. */
+const RULE_ACTIONS = ['flag', 'log', 'scrub', 'block'] as const;
 
 /** An automatic check; its current definition. Every change is also kept in rule_versions. */
 export const rules = sqliteTable('rules', {
@@ -231,7 +271,7 @@ export const rules = sqliteTable('rules', {
   kind: text('kind').notNull(),
   name: text('name').notNull(),
   severity: text('severity', { enum: SEVERITIES }).notNull(),
-  action: text('action', { enum: ['flag', 'log'] }).notNull(),
+  action: text('action', { enum: RULE_ACTIONS }).notNull(),
   settingsJson: text('settings_json').notNull(),
   /** {"sources":[ids],"channels":[external ids]}; empty lists mean everywhere. */
   scopeJson: text('scope_json').notNull().default('{}'),
@@ -253,7 +293,7 @@ export const ruleVersions = sqliteTable(
     kind: text('kind').notNull(),
     name: text('name').notNull(),
     severity: text('severity', { enum: SEVERITIES }).notNull(),
-    action: text('action', { enum: ['flag', 'log'] }).notNull(),
+    action: text('action', { enum: RULE_ACTIONS }).notNull(),
     settingsJson: text('settings_json').notNull(),
     scopeJson: text('scope_json').notNull(),
     enabled: integer('enabled', { mode: 'boolean' }).notNull(),
@@ -291,6 +331,10 @@ export const flags = sqliteTable(
     actor: text('actor').notNull(),
     createdAt: integer('created_at').notNull(),
     closedAt: integer('closed_at'),
+    /** A report's comment from the reporter (origin `report`). */
+    comment: text('comment'),
+    /** Who reported it, when the reporter is a sender of the source (origin `report`). */
+    reporterSenderId: integer('reporter_sender_id').references(() => senders.id),
   },
   (t) => [
     index('flags_message_idx').on(t.messageId),

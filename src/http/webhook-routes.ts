@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { answerChallenge } from '../ingest/answer-challenge.ts';
+import { checkBeforeSend } from '../ingest/check-before-send.ts';
 import type { DeliveryOutcome } from '../ingest/delivery-outcome.ts';
 import { receiveDelivery } from '../ingest/receive-delivery.ts';
 import type { AppEnv } from './app-env.ts';
@@ -24,6 +25,18 @@ export const webhookRoutes = new Hono<AppEnv>()
     });
     return outcomeJson(c, result);
   })
+  .post('/:sourceId/before-send', async (c) => {
+    const result = await checkBeforeSend(c.var.deps, {
+      sourceId: c.req.param('sourceId'),
+      header: (name) => c.req.header(name),
+      readBody: limitedBodyReader(c),
+    });
+    return result.outcome === 'decided' ? c.json(result.body, 200) : outcomeJson(c, result);
+  })
+  .all('/:sourceId/before-send', (c) => {
+    c.header('Allow', 'POST');
+    return c.json(errorBody('method_not_allowed', 'POST a signed before-send check'), 405);
+  })
   .all('/:sourceId', (c) => {
     c.header('Allow', 'GET, POST');
     return c.json(errorBody('method_not_allowed', 'use GET ?challenge= or a signed POST'), 405);
@@ -35,11 +48,14 @@ function outcomeJson(
 ) {
   switch (result.outcome) {
     case 'accepted':
-      return c.json({ ok: true }, 200);
+      return c.json(result.reply ?? { ok: true }, 200);
     case 'duplicate':
-      return c.json({ ok: true, duplicate: true }, 200);
+      return c.json(result.reply ?? { ok: true, duplicate: true }, 200);
     case 'ignored':
-      return c.json({ ok: true, ignored: true, reason: result.message }, 202);
+      return c.json(
+        result.reply ?? { ok: true, ignored: true, reason: result.message },
+        result.status,
+      );
     case 'rejected':
       return c.json(
         errorBody(result.reason, result.message, result.field),

@@ -69,6 +69,7 @@ export async function answerChallenge(
       secretId: null,
       latencyMs,
       body: null,
+      webhookId: null,
     });
     // Challenges are unauthenticated: keep only the newest few, like rejected requests.
     store.trimChallenges.run(request.sourceId, request.sourceId, KEPT_CHALLENGES);

@@ -9,6 +9,10 @@ export type RejectionReason =
   | 'signature_missing'
   | 'signature_malformed'
   | 'signature_mismatch'
+  | 'timestamp_out_of_tolerance'
+  | 'unsupported_encoding'
+  | 'invalid_encoding'
+  | 'not_before_send'
   | 'invalid_json'
   | 'invalid_payload'
   | 'challenge_missing'
@@ -21,16 +25,21 @@ export const REJECTION_STATUS: Record<RejectionReason, number> = {
   signature_missing: 401,
   signature_malformed: 401,
   signature_mismatch: 401,
+  timestamp_out_of_tolerance: 401,
+  unsupported_encoding: 415,
+  invalid_encoding: 400,
+  not_before_send: 404,
   invalid_json: 400,
   invalid_payload: 422,
   challenge_missing: 400,
   challenge_malformed: 400,
 };
 
+/** `reply`: the answer body a sender insists on (BareRTC), instead of `{"ok":true}`. */
 export type DeliveryOutcome =
-  | { outcome: 'accepted'; status: 200 }
-  | { outcome: 'duplicate'; status: 200 }
-  | { outcome: 'ignored'; status: 202; message: string }
+  | { outcome: 'accepted'; status: 200; reply?: unknown }
+  | { outcome: 'duplicate'; status: 200; reply?: unknown }
+  | { outcome: 'ignored'; status: 200 | 202; message: string; reply?: unknown }
   | {
       outcome: 'rejected';
       status: number;

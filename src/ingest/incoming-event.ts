@@ -38,10 +38,44 @@ export type IncomingReaction = {
   snapshot: ReactionSnapshot | null;
 };
 
+/**
+ * A new text for a message (Stream message.updated). Carries the whole message, so a message not
+ * seen before is stored with it.
+ */
+export type IncomingEdit = Omit<IncomingMessage, 'kind'> & { kind: 'edit'; editedAt: number };
+
+/** The sender deleted a message (Stream message.deleted): kept as a tombstone, text and all. */
+export type IncomingDeletion = Omit<IncomingMessage, 'kind'> & {
+  kind: 'deletion';
+  deletedAt: number;
+};
+
+/** Someone (or the sender's own filter) reported a message (BareRTC report). */
+export type IncomingReport = {
+  kind: 'report';
+  /** The reported message, stored unless already there. */
+  message: IncomingMessage;
+  /** Null when the platform itself reported it (BareRTC's server-side filter). */
+  reporterExternalId: string | null;
+  reporter: ActorIdentity | null;
+  reason: string;
+  comment: string;
+};
+
+/** The sender asks what modhook knows about one of its users (BareRTC profile). */
+export type ProfileQuery = { kind: 'profile'; senderExternalId: string };
+
 /** A well-signed delivery of a type modhook does not store as chat (kept raw, answered 202). */
 export type IgnoredEvent = { kind: 'ignored'; reason: string };
 
-export type IncomingEvent = IncomingMessage | IncomingReaction | IgnoredEvent;
+export type IncomingEvent =
+  | IncomingMessage
+  | IncomingReaction
+  | IncomingEdit
+  | IncomingDeletion
+  | IncomingReport
+  | ProfileQuery
+  | IgnoredEvent;
 
 /** Why a body could not be parsed: not JSON (400) or JSON of the wrong shape (422). */
 export type ParseFailure = {

@@ -1,23 +1,29 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { perConnection } from '../db/per-connection.ts';
-import type { KeyedSecret } from './hmac.ts';
 import type { SenderStatus } from '../rules/evaluate-message.ts';
+import { parseSourceSettings, type SourceKind } from '../sources/source-kinds.ts';
+import type { KeyedSecret } from './hmac.ts';
 import type { ActorIdentity } from './incoming-event.ts';
+import { bindSenderAdapter, type SenderAdapter } from './senders/sender-adapter.ts';
 
 // The ingest hot path's data access, as prepared better-sqlite3 statements: building a drizzle
 // query per request was measured to cost ~40% of ingest throughput (DEVELOPERS.md).
 
 export type IngestSource = {
   id: string;
-  kind: string;
+  kind: SourceKind;
   status: 'active' | 'disabled';
   secrets: KeyedSecret[];
+  /** The kind's settings, validated, defaults filled in. */
+  settings: Record<string, unknown>;
+  /** The kind's adapter bound to the settings. */
+  adapter: SenderAdapter;
 };
 
 export type DeliveryRow = {
   sourceId: string;
-  kind: 'event' | 'challenge';
+  kind: 'event' | 'challenge' | 'before_send';
   receivedAt: number;
   outcome: 'accepted' | 'duplicate' | 'rejected' | 'ignored';
   reason: string | null;
@@ -28,6 +34,15 @@ export type DeliveryRow = {
   secretId: number | null;
   latencyMs: number;
   body: Buffer | null;
+  /** The sender's own delivery id, on stored deliveries (deduplication across retries). */
+  webhookId: string | null;
+};
+
+type SourceRow = {
+  id: string;
+  kind: SourceKind;
+  status: 'active' | 'disabled';
+  settings_json: string;
 };
 
 /** Where requests for sources that do not exist are counted (they get no delivery row). */
@@ -35,8 +50,8 @@ export const UNKNOWN_SOURCE_KEY = '*unknown*';
 
 function prepareAll(sqlite: Database.Database) {
   return {
-    source: sqlite.prepare<[string], { id: string; kind: string; status: 'active' | 'disabled' }>(
-      'SELECT id, kind, status FROM sources WHERE id = ?',
+    source: sqlite.prepare<[string], SourceRow>(
+      'SELECT id, kind, status, settings_json FROM sources WHERE id = ?',
     ),
     activeSecrets: sqlite.prepare<[string, number], KeyedSecret & { expires_at: number | null }>(
       `SELECT id, secret, expires_at FROM source_secrets
@@ -46,9 +61,14 @@ function prepareAll(sqlite: Database.Database) {
     sourceCache: new Map<string, CachedSource>(),
     insertDelivery: sqlite.prepare<DeliveryRow>(
       `INSERT INTO deliveries (source_id, kind, received_at, outcome, reason, detail, status,
-         body_sha256, size, secret_id, latency_ms, body)
+         body_sha256, size, secret_id, latency_ms, body, webhook_id)
        VALUES (@sourceId, @kind, @receivedAt, @outcome, @reason, @detail, @status,
-         @bodySha256, @size, @secretId, @latencyMs, @body)`,
+         @bodySha256, @size, @secretId, @latencyMs, @body, @webhookId)`,
+    ),
+    /** Served by the partial unique index deliveries_source_webhook_idx. */
+    webhookSeen: sqlite.prepare<[string, string], { id: number }>(
+      `SELECT id FROM deliveries WHERE source_id = ? AND webhook_id = ?
+       AND webhook_id IS NOT NULL AND outcome IN ('accepted', 'ignored')`,
     ),
     bumpRejection: sqlite.prepare<[string, string, number]>(
       `INSERT INTO rejection_counters (source_key, reason, count, last_at) VALUES (?, ?, 1, ?)
@@ -145,10 +165,75 @@ function prepareAll(sqlite: Database.Database) {
     setMessageReactions: sqlite.prepare<[string, number]>(
       'UPDATE messages SET reactions_json = ? WHERE id = ?',
     ),
+    messageForChange: sqlite.prepare<[string, string], StoredMessage>(
+      `SELECT m.id, m.channel_id, m.sender_id, m.text, m.sent_at, m.reactions_json,
+         s.first_seen_at AS sender_first_seen_at, s.status AS sender_status
+       FROM messages m LEFT JOIN senders s ON s.id = m.sender_id
+       WHERE m.source_id = ? AND m.external_id = ?`,
+    ),
+    setMessageText: sqlite.prepare<[string, string, number, number]>(
+      'UPDATE messages SET text = ?, normalized_text = ?, edited_at = ? WHERE id = ?',
+    ),
+    markEdited: sqlite.prepare<[number, number]>('UPDATE messages SET edited_at = ? WHERE id = ?'),
+    insertEdit: sqlite.prepare<[number, string, string, number, number, number]>(
+      `INSERT INTO message_edits (message_id, previous_text, text, edited_at, received_at,
+         delivery_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    markDeleted: sqlite.prepare<[number, number]>(
+      'UPDATE messages SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?',
+    ),
+    reportFlagExists: sqlite.prepare<[number, number | null, string], { id: number }>(
+      `SELECT id FROM flags WHERE message_id = ? AND origin = 'report'
+       AND reporter_sender_id IS ? AND reason = ? LIMIT 1`,
+    ),
+    insertReportFlag: sqlite.prepare<{
+      messageId: number;
+      senderId: number | null;
+      severity: 'low' | 'medium' | 'high';
+      reason: string;
+      comment: string | null;
+      reporterSenderId: number | null;
+      actor: string;
+      createdAt: number;
+    }>(
+      `INSERT INTO flags (message_id, sender_id, origin, severity, status, reason, comment,
+         reporter_sender_id, actor, created_at)
+       VALUES (@messageId, @senderId, 'report', @severity, 'open', @reason, @comment,
+         @reporterSenderId, @actor, @createdAt)`,
+    ),
+    channelByExternalId: sqlite.prepare<[string, string], { id: number }>(
+      'SELECT id FROM channels WHERE source_id = ? AND external_id = ?',
+    ),
+    senderByExternalId: sqlite.prepare<
+      [string, string],
+      { id: number; status: SenderStatus; first_seen_at: number }
+    >('SELECT id, status, first_seen_at FROM senders WHERE source_id = ? AND external_id = ?'),
+    senderFacts: sqlite.prepare<
+      [number, number, number, number],
+      { messages: number; rejected: number; open_flags: number }
+    >(
+      `SELECT (SELECT count(*) FROM messages WHERE sender_id = ?) AS messages,
+         (SELECT count(*) FROM messages WHERE sender_id = ? AND moderation_state = 'rejected')
+           AS rejected,
+         (SELECT count(*) FROM flags WHERE status = 'open' AND (sender_id = ? OR message_id IN
+           (SELECT id FROM messages WHERE sender_id = ?))) AS open_flags`,
+    ),
   };
 }
 
 export type IngestStore = ReturnType<typeof prepareAll>;
+
+/** A stored message as an edit, a deletion or a report finds it. */
+export type StoredMessage = {
+  id: number;
+  channel_id: number;
+  sender_id: number | null;
+  text: string;
+  sent_at: number;
+  reactions_json: string;
+  sender_first_seen_at: number | null;
+  sender_status: SenderStatus | null;
+};
 
 /** The prepared ingest statements of a connection, prepared once and reused. */
 export const ingestStore = perConnection(prepareAll);
@@ -182,13 +267,31 @@ export function findIngestSource(
       return undefined;
     }
     if (store.sourceCache.size >= SOURCE_CACHE_LIMIT) store.sourceCache.clear();
-    cached = { loadedAt: now, source, secrets: store.activeSecrets.all(sourceId, now) };
+    cached = {
+      loadedAt: now,
+      source: loadSource(source),
+      secrets: store.activeSecrets.all(sourceId, now),
+    };
     store.sourceCache.set(sourceId, cached);
   }
   const secrets = cached.secrets
     .filter((k) => k.expires_at === null || k.expires_at > now)
     .map(({ id, secret }) => ({ id, secret }));
   return { ...cached.source, secrets };
+}
+
+/** A source row with its settings parsed and its adapter bound (once per cache load). */
+function loadSource(row: SourceRow): Omit<IngestSource, 'secrets'> {
+  const parsed = parseSourceSettings(row.kind, JSON.parse(row.settings_json));
+  if (!parsed.ok) throw new Error(`source ${row.id} has invalid settings: ${parsed.message}`);
+  const settings = parsed.settings as Record<string, unknown>;
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    settings,
+    adapter: bindSenderAdapter(row.kind, settings),
+  };
 }
 
 /** Drops a source from the cache after it changed (status, secrets). */

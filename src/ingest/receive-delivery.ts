@@ -8,24 +8,115 @@ import {
   type DeliveryOutcome,
   type RejectionReason,
 } from './delivery-outcome.ts';
-import { findIngestSource, ingestStore } from './ingest-store.ts';
+import type { SourceKind } from '../sources/source-kinds.ts';
+import { gunzipWithin } from './gunzip-within.ts';
+import type { IncomingEvent } from './incoming-event.ts';
+import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
+import { readSenderProfile } from './read-sender-profile.ts';
 import { recordRejection } from './record-rejection.ts';
-import { SENDER_ADAPTERS } from './senders/sender-adapter.ts';
-import { storeIgnored, storeMessage, storeReaction } from './store-event.ts';
+import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
+import {
+  insertDelivery,
+  storeIgnored,
+  storeMessage,
+  storeReaction,
+  type AcceptedDelivery,
+} from './store-event.ts';
+import { storeDeletion, storeEdit } from './store-message-change.ts';
+import { storeReport } from './store-report.ts';
 
 export type DeliveryRequest = {
   sourceId: string;
-  header: (name: string) => string | undefined;
+  header: HeaderReader;
   /** Reads the body, giving up with null as soon as it exceeds `limit` bytes. */
   readBody: (limit: number) => Promise<Uint8Array | null>;
 };
 
+type Rejection = { reason: RejectionReason; message: string; body?: Uint8Array; field?: string };
+
+/** What a request came to before anything is stored: a verified body, or why not. */
+export type VerifiedRequest =
+  | { ok: true; source: IngestSource; body: Uint8Array; secretId: number; webhookId: string | null }
+  | ({ ok: false; source: IngestSource | undefined } & Rejection);
+
 /**
- * Receives one webhook POST: finds the source, reads the body within the size limit, verifies
- * the signature over the raw bytes before parsing anything, parses the sender's format, and
- * stores the delivery with its message or reaction atomically (in its own savepoint of a group
- * commit). Resolves only after the fsync'd COMMIT. Every request leaves a delivery row (unknown sources: a counter); nothing is half
- * written. Idempotent for messages: a repeat resolves as `duplicate`.
+ * The steps every POST to a source shares, nothing stored: finds the source, reads the body
+ * within the size limit, decompresses gzip with the same limit applied to its output (a gzip
+ * bomb is refused as too large without ever being expanded in full), and verifies it with the
+ * kind's adapter before anything is parsed.
+ */
+export async function verifyRequest(
+  deps: Pick<Deps, 'db' | 'config'>,
+  request: DeliveryRequest,
+  receivedAt: number,
+  only?: { kind: SourceKind; reason: RejectionReason; message: string },
+): Promise<VerifiedRequest> {
+  const source = findIngestSource(ingestStore(deps.db), request.sourceId, receivedAt);
+  const fail = (rejection: Rejection): VerifiedRequest => ({ ok: false, source, ...rejection });
+  if (source === undefined)
+    return fail({ reason: 'unknown_source', message: NO_SUCH_SOURCE_MESSAGE });
+  if (source.status !== 'active') {
+    return fail({ reason: 'source_disabled', message: NO_SUCH_SOURCE_MESSAGE });
+  }
+  if (only !== undefined && source.kind !== only.kind) return fail(only);
+  const limit = deps.config.maxBodyBytes;
+  const tooLarge = () =>
+    fail({ reason: 'body_too_large', message: `body is larger than the limit of ${limit} bytes` });
+  let body = await request.readBody(limit);
+  if (body === null) return tooLarge();
+  const encoding = request.header('content-encoding')?.trim().toLowerCase() ?? '';
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    const expanded = await gunzipWithin(body, limit);
+    if (expanded === 'too_large') return tooLarge();
+    if (expanded === 'corrupt') {
+      return fail({ reason: 'invalid_encoding', message: 'body is not valid gzip' });
+    }
+    body = expanded;
+  } else if (encoding !== '' && encoding !== 'identity') {
+    return fail({
+      reason: 'unsupported_encoding',
+      message: 'Content-Encoding must be gzip or identity',
+    });
+  }
+  const check = source.adapter.verify(request.header, body, source.secrets, receivedAt);
+  if (!check.ok) return fail({ reason: check.reason, message: check.message, body });
+  return { ok: true, source, body, secretId: check.secretId, webhookId: check.webhookId ?? null };
+}
+
+/**
+ * Records a rejected request (bounded, bodies never stored; a secret inside the body is
+ * redacted before hashing) and returns its outcome.
+ */
+export async function rejectRequest(
+  deps: Pick<Deps, 'db'>,
+  failure: Extract<VerifiedRequest, { ok: false }>,
+  base: { sourceId: string; kind: 'event' | 'before_send'; receivedAt: number; started: number },
+): Promise<Extract<DeliveryOutcome, { outcome: 'rejected' }>> {
+  const { reason, message, field, source } = failure;
+  const body = failure.body === undefined ? undefined : stored(source?.adapter, failure.body);
+  await commitQueue(deps.db).run(() =>
+    recordRejection(deps.db, {
+      sourceId: base.sourceId,
+      kind: base.kind,
+      receivedAt: base.receivedAt,
+      reason,
+      sourceKnown: source !== undefined,
+      detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
+      bodySha256: body === undefined ? null : sha256(body),
+      size: body?.length ?? null,
+      latencyMs: performance.now() - base.started,
+    }),
+  );
+  return rejected(reason, message, field);
+}
+
+/**
+ * Receives one webhook POST: verifies it (verifyRequest), parses the sender's format, and
+ * stores the delivery with its message, edit, deletion, reaction or report atomically (in its
+ * own savepoint of a group commit). Resolves only after the fsync'd COMMIT. Every request
+ * leaves a delivery row (unknown sources: a counter); nothing is half written. Idempotent: a
+ * repeated message, or a repeated sender delivery id (Stream X-Webhook-Id, Standard Webhooks
+ * webhook-id), resolves as `duplicate` and stores nothing new.
  */
 export async function receiveDelivery(
   deps: Pick<Deps, 'db' | 'now' | 'config'>,
@@ -34,69 +125,98 @@ export async function receiveDelivery(
   const started = performance.now();
   const { db } = deps;
   const receivedAt = deps.now();
-  const source = findIngestSource(ingestStore(db), request.sourceId, receivedAt);
-  const base = { sourceId: request.sourceId, kind: 'event' as const, receivedAt };
-  const commit = commitQueue(db);
-  const reject = async (
-    reason: RejectionReason,
-    message: string,
-    extra: { body?: Uint8Array; field?: string } = {},
-  ) => {
-    const latencyMs = performance.now() - started;
-    await commit.run(() =>
-      recordRejection(db, {
-        ...base,
-        reason,
-        sourceKnown: source !== undefined,
-        detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
-        bodySha256: extra.body === undefined ? null : sha256(extra.body),
-        size: extra.body?.length ?? null,
-        latencyMs,
-      }),
-    );
-    return rejected(reason, message, extra.field);
-  };
+  const base = { sourceId: request.sourceId, kind: 'event' as const, receivedAt, started };
+  const verified = await verifyRequest(deps, request, receivedAt);
+  if (!verified.ok) return rejectRequest(deps, verified, base);
+  const { source, body: raw } = verified;
+  const { adapter } = source;
 
-  if (source === undefined) return reject('unknown_source', NO_SUCH_SOURCE_MESSAGE);
-  if (source.status !== 'active') return reject('source_disabled', NO_SUCH_SOURCE_MESSAGE);
-  const adapter = SENDER_ADAPTERS[source.kind];
-  if (adapter === undefined) throw new Error(`no adapter for source kind ${source.kind}`);
-
-  const limit = deps.config.maxBodyBytes;
-  const body = await request.readBody(limit);
-  if (body === null) {
-    return reject('body_too_large', `body is larger than the limit of ${limit} bytes`);
+  const parsed = adapter.parse(raw, request.header, receivedAt);
+  if (!parsed.ok) {
+    return rejectRequest(deps, { ...parsed, ok: false, source, body: raw }, base);
   }
 
-  const signature = adapter.verify(request.header, body, source.secrets);
-  if (!signature.ok) return reject(signature.reason, signature.message, { body });
-
-  const parsed = adapter.parse(body);
-  if (!parsed.ok) return reject(parsed.reason, parsed.message, { body, field: parsed.field });
-
-  const accepted = {
-    ...base,
+  const body = stored(adapter, raw);
+  const accepted: AcceptedDelivery = {
+    sourceId: request.sourceId,
+    kind: 'event',
+    receivedAt,
     bodySha256: sha256(body),
-    size: body.length,
-    secretId: signature.secretId,
+    size: raw.length,
+    secretId: verified.secretId,
+    webhookId: verified.webhookId,
     latencyMs: performance.now() - started,
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   };
   const { event } = parsed;
-  return commit.run((): DeliveryOutcome => {
-    switch (event.kind) {
-      case 'message':
-        return storeMessage(db, accepted, event) === 'duplicate'
-          ? { outcome: 'duplicate', status: 200 }
-          : { outcome: 'accepted', status: 200 };
-      case 'reaction':
-        storeReaction(db, accepted, event);
-        return { outcome: 'accepted', status: 200 };
-      case 'ignored':
-        storeIgnored(db, accepted, event.reason);
-        return { outcome: 'ignored', status: 202, message: event.reason };
+  const result = await commitQueue(db).run((): StoredResult => {
+    const store = ingestStore(db);
+    if (
+      accepted.webhookId !== null &&
+      store.webhookSeen.get(accepted.sourceId, accepted.webhookId)
+    ) {
+      insertDelivery(store, { ...accepted, body: null }, 'duplicate');
+      return { outcome: 'duplicate' };
     }
+    return storeEvent(deps, accepted, event);
   });
+  return answer(adapter, result, event);
+}
+
+function storeEvent(
+  { db }: Pick<Deps, 'db'>,
+  accepted: AcceptedDelivery,
+  event: IncomingEvent,
+): StoredResult {
+  switch (event.kind) {
+    case 'message':
+      return { outcome: storeMessage(db, accepted, event) };
+    case 'edit':
+      storeEdit(db, accepted, event);
+      return { outcome: 'accepted' };
+    case 'deletion':
+      storeDeletion(db, accepted, event);
+      return { outcome: 'accepted' };
+    case 'reaction':
+      storeReaction(db, accepted, event);
+      return { outcome: 'accepted' };
+    case 'report':
+      return { outcome: storeReport(db, accepted, event) };
+    case 'profile':
+      return { outcome: 'profile', profile: readSenderProfile(db, accepted, event) };
+    case 'ignored':
+      storeIgnored(db, accepted, event.reason);
+      return { outcome: 'ignored' };
+  }
+}
+
+/** The outcome as answered; a sender with its own answer shape always gets 200 (BareRTC). */
+function answer(
+  adapter: SenderAdapter,
+  result: StoredResult,
+  event: IncomingEvent,
+): DeliveryOutcome {
+  const reply = adapter.reply?.(result);
+  const withReply = reply === undefined ? {} : { reply };
+  switch (result.outcome) {
+    case 'accepted':
+    case 'profile':
+      return { outcome: 'accepted', status: 200, ...withReply };
+    case 'duplicate':
+      return { outcome: 'duplicate', status: 200, ...withReply };
+    case 'ignored':
+      return {
+        outcome: 'ignored',
+        status: reply === undefined ? 202 : 200,
+        message: event.kind === 'ignored' ? event.reason : 'ignored',
+        ...withReply,
+      };
+  }
+}
+
+/** The bytes stored and hashed: with a secret inside the body replaced by a marker. */
+function stored(adapter: SenderAdapter | undefined, body: Uint8Array): Uint8Array {
+  return adapter?.redact?.(body) ?? body;
 }
 
 function sha256(body: Uint8Array): string {

@@ -12,7 +12,7 @@ const TRIM_EVERY = 50;
  */
 export function recordRejection(
   db: Db,
-  row: Omit<DeliveryRow, 'outcome' | 'status' | 'body' | 'secretId' | 'reason'> & {
+  row: Omit<DeliveryRow, 'outcome' | 'status' | 'body' | 'secretId' | 'reason' | 'webhookId'> & {
     reason: RejectionReason;
     sourceKnown: boolean;
   },
@@ -36,6 +36,7 @@ export function recordRejection(
       secretId: null,
       latencyMs: row.latencyMs,
       body: null,
+      webhookId: null,
     });
     store.bumpRejection.run(row.sourceId, row.reason, row.receivedAt);
     // Trimming walks the kept rows, so it runs once every TRIM_EVERY rejections, not each time.

@@ -21,62 +21,80 @@ export function storeMessage(
 ): 'accepted' | 'duplicate' {
   const store = ingestStore(db);
   return db.$client.transaction(() => {
-    const { sourceId, receivedAt } = delivery;
-    if (store.messageId.get(sourceId, event.externalId) !== undefined) {
+    if (store.messageId.get(delivery.sourceId, event.externalId) !== undefined) {
       insertDelivery(store, { ...delivery, body: null }, 'duplicate');
       return 'duplicate' as const;
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
-    const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
-    const sender =
-      event.senderExternalId === null
-        ? undefined
-        : store.upsertSender.get({
-            sourceId,
-            externalId: event.senderExternalId,
-            at: receivedAt,
-            ...event.author,
-          });
-    const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
-    const reactionsJson = earlierReactions?.snapshot_json ?? '{}';
-    const view = createTextView(event.text);
-    const messageId = Number(
-      store.insertMessage.run({
-        sourceId,
-        externalId: event.externalId,
-        channelId,
-        senderId: sender?.id ?? null,
-        screenName: event.author.screenName,
-        text: event.text,
-        language: event.author.language,
-        sentAt: event.sentAt,
-        receivedAt,
-        deliveryId,
-        reactionsJson,
-        normalizedText: view.folded().text,
-      }).lastInsertRowid,
-    );
-    if (earlierReactions !== undefined)
-      store.linkReactions.run(messageId, sourceId, event.externalId);
-    evaluateMessage(
-      db,
-      {
-        id: messageId,
-        sourceId,
-        channelId,
-        channelExternalId: event.channelExternalId,
-        senderId: sender?.id ?? null,
-        senderFirstSeenAt: sender?.first_seen_at ?? null,
-        sentAt: event.sentAt,
-        receivedAt,
-        view,
-        reactions: JSON.parse(reactionsJson) as ReactionSnapshot,
-      },
-      sender?.status ?? null,
-      receivedAt,
-    );
+    insertNewMessage(db, delivery, deliveryId, event);
     return 'accepted' as const;
   })();
+}
+
+/**
+ * Inserts a message not stored before, with its channel and sender, links reactions that came
+ * first, and raises its flags (unless `evaluate` is false: the caller raises its own). For the
+ * caller's transaction; returns the message id.
+ */
+export function insertNewMessage(
+  db: Db,
+  delivery: Pick<AcceptedDelivery, 'sourceId' | 'receivedAt'>,
+  deliveryId: number,
+  event: Omit<IncomingMessage, 'kind'>,
+  options: { evaluate?: boolean } = {},
+): number {
+  const store = ingestStore(db);
+  const { sourceId, receivedAt } = delivery;
+  const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
+  const sender =
+    event.senderExternalId === null
+      ? undefined
+      : store.upsertSender.get({
+          sourceId,
+          externalId: event.senderExternalId,
+          at: receivedAt,
+          ...event.author,
+        });
+  const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
+  const reactionsJson = earlierReactions?.snapshot_json ?? '{}';
+  const view = createTextView(event.text);
+  const messageId = Number(
+    store.insertMessage.run({
+      sourceId,
+      externalId: event.externalId,
+      channelId,
+      senderId: sender?.id ?? null,
+      screenName: event.author.screenName,
+      text: event.text,
+      language: event.author.language,
+      sentAt: event.sentAt,
+      receivedAt,
+      deliveryId,
+      reactionsJson,
+      normalizedText: view.folded().text,
+    }).lastInsertRowid,
+  );
+  if (earlierReactions !== undefined)
+    store.linkReactions.run(messageId, sourceId, event.externalId);
+  if (options.evaluate === false) return messageId;
+  evaluateMessage(
+    db,
+    {
+      id: messageId,
+      sourceId,
+      channelId,
+      channelExternalId: event.channelExternalId,
+      senderId: sender?.id ?? null,
+      senderFirstSeenAt: sender?.first_seen_at ?? null,
+      sentAt: event.sentAt,
+      receivedAt,
+      view,
+      reactions: JSON.parse(reactionsJson) as ReactionSnapshot,
+    },
+    sender?.status ?? null,
+    receivedAt,
+  );
+  return messageId;
 }
 
 /**
@@ -94,12 +112,17 @@ export function storeReaction(db: Db, delivery: AcceptedDelivery, event: Incomin
     const previous = store.latestSnapshot.get(sourceId, event.targetExternalId);
     const before =
       previous === undefined ? null : (JSON.parse(previous.snapshot_json) as ReactionSnapshot);
-    const after = event.snapshot ?? before ?? {};
     const reactorExternalId =
       event.reactorExternalId ??
       (event.snapshot === null
         ? null
         : inferReactor(before, event.snapshot, event.emoji, event.action));
+    // A sender that names the reactor but sends no snapshot (Stream): keep it from the events.
+    const after =
+      event.snapshot ??
+      (reactorExternalId === null
+        ? (before ?? {})
+        : applyReaction(before ?? {}, event.emoji, event.action, reactorExternalId));
     // Only a known reactor is upserted: Eventyay's sender_id on an emoji event is the target's
     // author, and the identity fields must not be pinned on them.
     const reactorSenderId =
@@ -146,12 +169,31 @@ export function storeReaction(db: Db, delivery: AcceptedDelivery, event: Incomin
   })();
 }
 
+/** The snapshot after one named user added or removed one emoji. */
+function applyReaction(
+  before: ReactionSnapshot,
+  emoji: string,
+  action: 'add' | 'remove',
+  user: string,
+): ReactionSnapshot {
+  const users = (Object.hasOwn(before, emoji) ? (before[emoji] ?? []) : []).filter(
+    (u) => u !== user,
+  );
+  if (action === 'add') users.push(user);
+  // No prototype: an emoji named `__proto__` stays an ordinary key.
+  const after = Object.create(null) as ReactionSnapshot;
+  for (const [key, value] of Object.entries(before)) if (key !== emoji) after[key] = value;
+  if (users.length > 0) after[emoji] = users;
+  return after;
+}
+
 /** Stores a well-signed delivery of a type modhook does not handle, raw, for later. */
 export function storeIgnored(db: Db, delivery: AcceptedDelivery, message: string): void {
   insertDelivery(ingestStore(db), { ...delivery, detail: message }, 'ignored');
 }
 
-function insertDelivery(
+/** Inserts the delivery row of a stored delivery; for the caller's transaction. */
+export function insertDelivery(
   store: IngestStore,
   delivery: Omit<AcceptedDelivery, 'body'> & { body: Buffer | null; detail?: string },
   outcome: 'accepted' | 'duplicate' | 'ignored',
@@ -167,6 +209,11 @@ function insertDelivery(
   );
 }
 
-function upsertChannel(store: IngestStore, sourceId: string, externalId: string, at: number) {
+export function upsertChannel(
+  store: IngestStore,
+  sourceId: string,
+  externalId: string,
+  at: number,
+) {
   return store.upsertChannel.get(sourceId, externalId, at, at)!.id;
 }

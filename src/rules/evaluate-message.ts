@@ -1,24 +1,33 @@
 import type { Db } from '../db/client.ts';
 import type { CompiledRule, MessageFacts, ReactionFacts, RuleHit } from './compile-rule.ts';
 import { loadRuleSet } from './load-rule-set.ts';
+import { TEXT_KINDS } from './rule-kinds.ts';
 import { historyOf, insertFlag, rulesStore, type RulesStore } from './rules-store.ts';
 
 export type SenderStatus = 'normal' | 'watched' | 'trusted' | 'blocked';
+
+/** Rules an edit re-runs: those that look at the text (not at counts of messages). */
+const EDIT_KINDS: ReadonlySet<string> = new Set([...Object.keys(TEXT_KINDS), 'new_sender']);
 
 /**
  * Raises the flags of a message just stored, inside the caller's (ingest) transaction, so a
  * message is never stored without its flags. Trusted senders are exempt from rules; a watched
  * sender's messages are flagged low; a blocked sender's are flagged high and rejected by an
- * automatic, audited decision. Returns the number of flags raised.
+ * automatic, audited decision. With `edit`, for a new text of a stored message: only the text
+ * rules run, a rule with an open flag on the message already is skipped, and sender status adds
+ * nothing new. A message approved or highlighted before that gets a new open flag goes back to
+ * the queue. Returns the number of flags raised.
  */
 export function evaluateMessage(
   db: Db,
   message: MessageFacts,
   senderStatus: SenderStatus | null,
   now: number,
+  options: { edit?: boolean } = {},
 ): number {
   const store = rulesStore(db);
   let raised = 0;
+  let opened = 0;
   const raise = (rule: CompiledRule, hit: RuleHit) => {
     insertFlag(store, {
       messageId: message.id,
@@ -35,21 +44,47 @@ export function evaluateMessage(
       createdAt: now,
     });
     raised++;
+    if (rule.action !== 'log') opened++;
   };
 
   if (senderStatus !== 'trusted') {
     const history = historyOf(store);
     for (const rule of loadRuleSet(db)) {
       if (rule.onMessage === undefined) continue;
+      if (options.edit && !EDIT_KINDS.has(rule.kind)) continue;
       if (!rule.appliesTo(message.sourceId, message.channelExternalId)) continue;
       const hit = rule.onMessage(message, history);
-      if (hit !== null) raise(rule, hit);
+      if (hit === null) continue;
+      if (options.edit && store.openRuleFlagOnMessage.get(message.id, rule.id)) continue;
+      raise(rule, hit);
     }
   }
-  if (senderStatus === 'watched' || senderStatus === 'blocked') {
+  if (opened > 0) reopenIfDecided(store, message.id, now, 'a rule matched');
+  if (!options.edit && (senderStatus === 'watched' || senderStatus === 'blocked')) {
     raised += flagBySenderStatus(store, message, senderStatus, now);
   }
   return raised;
+}
+
+/**
+ * Puts an approved or highlighted message back in the queue (state `unreviewed`, no current
+ * decision) because a new open flag was raised on it; audited. A rejected message stays
+ * rejected. For the caller's transaction.
+ */
+export function reopenIfDecided(
+  store: RulesStore,
+  messageId: number,
+  now: number,
+  why: string,
+): void {
+  if (store.reopenDecided.get(messageId) === undefined) return;
+  store.insertAudit.run(
+    now,
+    'message.reopen',
+    'message',
+    String(messageId),
+    JSON.stringify({ reason: `new open flag after a decision: ${why}` }),
+  );
 }
 
 function flagBySenderStatus(
@@ -130,6 +165,9 @@ export function evaluateReaction(
       createdAt: now,
     });
     raised++;
+    if (!onSender && rule.action !== 'log') {
+      reopenIfDecided(store, reaction.targetMessageId!, now, 'a reaction signal');
+    }
   }
   return raised;
 }

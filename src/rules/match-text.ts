@@ -49,8 +49,11 @@ export function createTextView(original: string): TextView {
   };
 }
 
-/** Why a rule matched: a reason for people and the span of the original text, if any. */
-export type TextHit = { reason: string; span: OriginalSpan | null };
+/**
+ * Why a rule matched: a reason for people and the span of the original text, if any; `mask`
+ * replaces the span when a `scrub` rule rewrites the text (default `[removed]`).
+ */
+export type TextHit = { reason: string; span: OriginalSpan | null; mask?: string };
 export type TextMatcher = (view: TextView) => TextHit | null;
 
 /** Regular expressions look at no more than this much of a message (a bound on their cost). */
@@ -146,6 +149,13 @@ const PERSONAL_DATA_NAMES: Record<PersonalDataKind, string> = {
   iban: 'IBAN',
 };
 
+const PERSONAL_DATA_MASKS: Record<PersonalDataKind, string> = {
+  email: '[email removed]',
+  phone: '[phone removed]',
+  card: '[card removed]',
+  iban: '[IBAN removed]',
+};
+
 function compilePersonalData(kinds: readonly PersonalDataKind[]): TextMatcher {
   return (view) => {
     const n = view.plain();
@@ -154,6 +164,7 @@ function compilePersonalData(kinds: readonly PersonalDataKind[]): TextMatcher {
     return {
       reason: PERSONAL_DATA_NAMES[found.kind],
       span: toOriginalSpan(n, found.start, found.end),
+      mask: PERSONAL_DATA_MASKS[found.kind],
     };
   };
 }

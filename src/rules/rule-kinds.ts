@@ -5,7 +5,12 @@ export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
 
-export const RULE_ACTIONS = ['flag', 'log'] as const;
+/**
+ * `flag`: the message goes to the queue; `log`: recorded only, to trial a rule. For senders that
+ * ask before delivering (Stream before-message-send), `scrub` rewrites the matched text to a mask
+ * and `block` rejects the message; both act only there, and flag like `flag` everywhere else.
+ */
+export const RULE_ACTIONS = ['flag', 'log', 'scrub', 'block'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 const PERSONAL_DATA_KINDS = ['email', 'phone', 'card', 'iban'] as const;

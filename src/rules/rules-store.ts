@@ -72,6 +72,14 @@ function prepareAll(sqlite: Database.Database) {
     ruleFlagOnMessage: sqlite.prepare<[number, number], { id: number }>(
       'SELECT id FROM flags WHERE message_id = ? AND rule_id = ? LIMIT 1',
     ),
+    openRuleFlagOnMessage: sqlite.prepare<[number, number], { id: number }>(
+      "SELECT id FROM flags WHERE message_id = ? AND rule_id = ? AND status = 'open' LIMIT 1",
+    ),
+    reopenDecided: sqlite.prepare<[number], { decision_id: number | null }>(
+      `UPDATE messages SET moderation_state = 'unreviewed', decision_id = NULL
+       WHERE id = ? AND moderation_state IN ('approved', 'highlighted')
+       RETURNING id`,
+    ),
     ruleFlagOnSenderSince: sqlite.prepare<[number, number, number], { id: number }>(
       `SELECT id FROM flags WHERE sender_id = ? AND message_id IS NULL AND rule_id = ?
        AND created_at > ? LIMIT 1`,

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { benchBeforeSend } from './before-send-bench.ts';
 import { benchIngest, benchSustained } from './ingest-bench.ts';
 import { benchExport } from './export-bench.ts';
 import { benchReview } from './review-bench.ts';
@@ -9,7 +10,13 @@ import { benchRules } from './rules-bench.ts';
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`modhook benchmarks on ${machine}\n`);
 let allOk = true;
-const benches = [benchRules, () => benchIngest(), benchReview, benchExport];
+const benches = [
+  benchRules,
+  () => benchIngest(),
+  () => benchBeforeSend(),
+  benchReview,
+  benchExport,
+];
 if (process.argv.includes('--sustained')) benches.push(() => benchSustained());
 for (const bench of benches) {
   const report = await bench();

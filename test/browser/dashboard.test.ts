@@ -117,8 +117,11 @@ describe.skipIf(!available)('the dashboard in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png'), fullPage: true });
     await page.keyboard.press('j');
     await page.keyboard.press('k');
+    const decided = page.waitForResponse((r) => r.url().endsWith('/decision'));
     await page.keyboard.press('r');
-    await page.locator('.queue-row[data-decided] >> text=Done: reject.').waitFor({ timeout: 5000 });
+    const answer = await decided;
+    expect(answer.status()).toBe(200);
+    expect(await answer.text()).toContain('Done: reject.');
     expect(stateOf(id)).toBe('rejected');
     await page.context().close();
   }, 30_000);
@@ -154,15 +157,18 @@ describe.skipIf(!available)('the dashboard in a real browser', () => {
     const rowA = a.page.locator('.queue-row', { hasText: 'contested' });
     const rowB = b.page.locator('.queue-row', { hasText: 'contested' });
     await Promise.all([rowA.waitFor(), rowB.waitFor()]);
+    const answers = Promise.all([
+      a.page.waitForResponse((r) => r.url().endsWith('/decision')),
+      b.page.waitForResponse((r) => r.url().endsWith('/decision')),
+    ]);
     await Promise.all([
       rowA.locator('button.verdict.approve').click(),
       rowB.locator('button.verdict.reject').click(),
     ]);
-    await Promise.all([
-      a.page.locator('.queue-row[data-decided]').first().waitFor(),
-      b.page.locator('.queue-row[data-decided]').first().waitFor(),
-    ]);
+    const texts = await Promise.all((await answers).map((r) => r.text()));
     expect(stateOf(id)).toBe('rejected');
+    // Whichever came second was told: the reject applied, or the approve was superseded.
+    expect(texts.join(' ')).toMatch(/Done: reject\.|Superseded: reject/);
     await Promise.all([a.page.context().close(), b.page.context().close()]);
   }, 30_000);
 });

@@ -172,6 +172,7 @@ describe('modhook migrate', () => {
       'deliveries',
       'flags',
       'login_failures',
+      'message_edits',
       'messages',
       'notes',
       'reactions',

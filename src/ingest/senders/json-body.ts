@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import type { ParseFailure } from '../incoming-event.ts';
+import { z } from 'zod';
+import type { ParseFailure, ParseResult } from '../incoming-event.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -34,4 +34,24 @@ export function describeZodIssue(issue: z.core.$ZodIssue | undefined): {
   const what = missing ? `is required (expected ${issue.expected})` : issue.message;
   if (field === '') return { message: `payload: ${what}` };
   return { field, message: `${field}: ${what}` };
+}
+
+/** A string made well-formed (lone surrogates from \uXXXX escapes), so SQLite gets valid UTF-8. */
+export const wellFormed = (max?: number) =>
+  (max === undefined ? z.string() : z.string().max(max)).transform((s) => s.toWellFormed());
+
+/** An ISO 8601 date-time (RFC 3339, as Stream writes it) as epoch milliseconds. */
+export const isoDateTime = z
+  .string()
+  .max(64)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/,
+    'expected an ISO 8601 date-time such as 2026-05-01T12:00:00.123456Z',
+  )
+  .transform((s) => Date.parse(s))
+  .refine((ms) => !Number.isNaN(ms), 'expected a valid date-time');
+
+/** A zod failure as a parse result (422 naming the field). */
+export function invalidPayload(issue: z.core.$ZodIssue | undefined): ParseResult {
+  return { ok: false, reason: 'invalid_payload', ...describeZodIssue(issue) };
 }

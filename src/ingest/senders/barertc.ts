@@ -1,0 +1,155 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { KeyedSecret } from '../hmac.ts';
+import type { ParseResult } from '../incoming-event.ts';
+import { decodeJsonBody, invalidPayload, wellFormed } from './json-body.ts';
+import type { SenderAdapter, SignatureCheck, StoredResult } from './sender-adapter.ts';
+
+// BareRTC (PROTOCOLS.md, BareRTC): no signature header; the shared key is the body's APIKey.
+// Every answer but exactly 200 is shown to the user as an error.
+
+/** What the stored body holds instead of the key. */
+export const REDACTED_KEY = '[redacted by modhook]';
+
+/** BareRTC's own filter files reports under this reason. */
+export const SERVER_FILTER_REASON = 'Server Side Message Filter';
+
+const KeyOnly = z.looseObject({ APIKey: z.string() });
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * Finds the secret equal to the body's APIKey. Both sides are hashed first, so the comparison
+ * is constant-time whatever their lengths, and every secret is compared.
+ */
+export function verifyBareRtcKey(
+  body: Uint8Array,
+  secrets: readonly KeyedSecret[],
+): SignatureCheck {
+  const decoded = decodeJsonBody(body);
+  const key = decoded.ok ? KeyOnly.safeParse(decoded.value) : undefined;
+  if (key === undefined || !key.success || key.data.APIKey === '') {
+    return { ok: false, reason: 'signature_missing', message: 'the body has no APIKey' };
+  }
+  const given = digest(key.data.APIKey);
+  let matched: number | null = null;
+  for (const { id, secret } of secrets) {
+    if (timingSafeEqual(digest(secret), given) && matched === null) matched = id;
+  }
+  if (matched === null) {
+    return {
+      ok: false,
+      reason: 'signature_mismatch',
+      message: 'APIKey is not an active secret of this source',
+    };
+  }
+  return { ok: true, secretId: matched };
+}
+
+/** The body with APIKey replaced by a marker: what is stored and hashed, never the key. */
+export function redactBareRtcBody(body: Uint8Array): Uint8Array {
+  const decoded = decodeJsonBody(body);
+  if (!decoded.ok || typeof decoded.value !== 'object' || decoded.value === null) return body;
+  if (!Object.hasOwn(decoded.value, 'APIKey')) return body;
+  return Buffer.from(JSON.stringify({ ...decoded.value, APIKey: REDACTED_KEY }), 'utf8');
+}
+
+// Go's json.Marshal writes every field, empty ones as "".
+const str = (max?: number) => wellFormed(max).default('');
+const Report = z.looseObject({
+  Report: z.looseObject({
+    FromUsername: str(200),
+    AboutUsername: str(200).pipe(z.string().min(1, 'must name the reported user')),
+    Channel: str(200),
+    Timestamp: str(100),
+    Reason: str(500),
+    Message: str(),
+    Comment: str(5000),
+  }),
+});
+const Profile = z.looseObject({ Username: wellFormed(200).pipe(z.string().min(1)) });
+const Envelope = z.looseObject({ Action: z.string().max(100) });
+
+const actor = (name: string) => ({
+  screenName: name,
+  centralauthId: null,
+  centralauthUsername: null,
+  language: null,
+});
+
+/**
+ * Parses a BareRTC webhook: `report` (the reported message, its author, and the reporter, or
+ * none for the server's own filter) and `profile` (a question about a user). A report carries
+ * no message id: the message is identified by channel, author, time and text, so the same
+ * message reported twice is one message.
+ */
+export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): ParseResult {
+  const decoded = decodeJsonBody(body);
+  if (!decoded.ok) return decoded;
+  const envelope = Envelope.safeParse(decoded.value);
+  if (!envelope.success) return invalidPayload(envelope.error.issues[0]);
+  const action = envelope.data.Action;
+  if (action === 'profile') {
+    const parsed = Profile.safeParse(decoded.value);
+    if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
+    return { ok: true, event: { kind: 'profile', senderExternalId: parsed.data.Username } };
+  }
+  if (action !== 'report') {
+    return { ok: true, event: { kind: 'ignored', reason: `unsupported Action "${action}"` } };
+  }
+  const parsed = Report.safeParse(decoded.value);
+  if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
+  const r = parsed.data.Report;
+  const channel = r.Channel === '' ? 'lobby' : r.Channel;
+  const sentAt = Date.parse(r.Timestamp);
+  const identity = [channel, r.AboutUsername, r.Timestamp, r.Message].join('\u0000');
+  const byServer = r.Reason === SERVER_FILTER_REASON;
+  return {
+    ok: true,
+    event: {
+      kind: 'report',
+      message: {
+        kind: 'message',
+        channelExternalId: channel,
+        externalId: `report:${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}`,
+        senderExternalId: r.AboutUsername,
+        author: actor(r.AboutUsername),
+        text: r.Message,
+        sentAt: Number.isNaN(sentAt) ? receivedAt : sentAt,
+      },
+      reporterExternalId: byServer || r.FromUsername === '' ? null : r.FromUsername,
+      reporter: byServer || r.FromUsername === '' ? null : actor(r.FromUsername),
+      reason: byServer
+        ? `server filter: ${r.Reason}`
+        : `reported by ${r.FromUsername || 'someone'}: ${r.Reason || 'no reason given'}`,
+      comment: r.Comment,
+    },
+  };
+}
+
+const OK = { StatusCode: 200, Data: { OK: true, Error: '' } };
+
+/** BareRTC's answer shape; `profile` answers with the moderation facts about the user. */
+export function replyToBareRtc(result: StoredResult): unknown {
+  if (result.outcome !== 'profile') return OK;
+  const p = result.profile;
+  const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
+  const fields: [string, string][] = [
+    ['Messages seen', String(p.messages)],
+    ['Open flags', String(p.openFlags)],
+    ['Rejected messages', String(p.rejectedMessages)],
+    ['First seen', when(p.firstSeenAt)],
+    ['Status', p.status ?? 'unknown to modhook'],
+  ];
+  return {
+    StatusCode: 200,
+    Data: { ...OK.Data, ProfileFields: fields.map(([Name, Value]) => ({ Name, Value })) },
+  };
+}
+
+export const bareRtcAdapter: SenderAdapter = {
+  verify: (_header, body, secrets) => verifyBareRtcKey(body, secrets),
+  parse: (body, _header, receivedAt) => parseBareRtcDelivery(body, receivedAt),
+  redact: redactBareRtcBody,
+  reply: replyToBareRtc,
+};

@@ -1,0 +1,91 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SettingsOf } from '../../sources/source-kinds.ts';
+import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
+import { parseMappedMessage } from './field-mapping.ts';
+import type { HeaderReader, SenderAdapter, SignatureCheck } from './sender-adapter.ts';
+
+type HmacSettings = SettingsOf<'hmac'>;
+
+const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
+const BASE64_DIGEST = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+/**
+ * Verifies a generically signed body: the configured header holds the prefix and the digest in
+ * the configured encoding. Scheme `hmac-sha256` is HMAC-SHA256 keyed by the secret;
+ * `legacy-prefix-hash` is SHA-256(secret ‖ body), IHF's reference scheme (PROTOCOLS.md, IHF),
+ * accepted only because an admin chose it. Timing-safe, against every active secret.
+ */
+export function verifyHmacSignature(
+  settings: HmacSettings,
+  header: HeaderReader,
+  body: Uint8Array,
+  secrets: readonly KeyedSecret[],
+): SignatureCheck {
+  const name = settings.signatureHeader;
+  const value = header(name)?.trim();
+  if (value === undefined || value === '') {
+    return { ok: false, reason: 'signature_missing', message: `${name} header is missing` };
+  }
+  const encoded = value.startsWith(settings.prefix) ? value.slice(settings.prefix.length) : null;
+  const format = settings.encoding === 'hex' ? HEX_DIGEST : BASE64_DIGEST;
+  if (encoded === null || !format.test(encoded)) {
+    return {
+      ok: false,
+      reason: 'signature_malformed',
+      message: `${name} must be "${settings.prefix}" followed by a SHA-256 digest in ${settings.encoding}`,
+    };
+  }
+  const expected = Buffer.from(encoded, settings.encoding === 'hex' ? 'hex' : 'base64');
+  const secretId =
+    settings.scheme === 'hmac-sha256'
+      ? findMatchingHmacSecret(body, expected, secrets)
+      : findMatchingPrefixHashSecret(body, expected, secrets);
+  if (secretId === null) {
+    return {
+      ok: false,
+      reason: 'signature_mismatch',
+      message: `${name} does not match the body for any active secret of this source`,
+    };
+  }
+  return { ok: true, secretId };
+}
+
+/** SHA-256(secret ‖ body) against every secret, constant-time (the legacy scheme only). */
+function findMatchingPrefixHashSecret(
+  body: Uint8Array,
+  expected: Buffer,
+  secrets: readonly KeyedSecret[],
+): number | null {
+  let matched: number | null = null;
+  for (const { id, secret } of secrets) {
+    const digest = createHash('sha256').update(secret, 'utf8').update(body).digest();
+    if (
+      digest.length === expected.length &&
+      timingSafeEqual(digest, expected) &&
+      matched === null
+    ) {
+      matched = id;
+    }
+  }
+  return matched;
+}
+
+/** The generic `hmac` sender: its signature and field mapping come from the source settings. */
+export function hmacAdapter(settings: HmacSettings): SenderAdapter {
+  return {
+    verify: (header, body, secrets) => verifyHmacSignature(settings, header, body, secrets),
+    parse: (body, header, receivedAt) => {
+      const { eventHeader, messageEvents } = settings;
+      if (eventHeader !== undefined && messageEvents.length > 0) {
+        const event = header(eventHeader)?.trim() ?? '';
+        if (!messageEvents.includes(event)) {
+          return {
+            ok: true,
+            event: { kind: 'ignored', reason: `event "${event.slice(0, 100)}" carries no message` },
+          };
+        }
+      }
+      return parseMappedMessage(body, settings.fields, receivedAt);
+    },
+  };
+}
