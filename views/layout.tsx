@@ -40,6 +40,13 @@ export function Layout(props: LayoutProps) {
           <a class="brand" href="/">
             modhook
           </a>
+          {props.account ? (
+            <nav class="site-nav">
+              <a href="/">Queue</a>
+              <a href="/messages">Messages</a>
+              {props.account.role !== 'moderator' ? <a href="/audit">Audit log</a> : null}
+            </nav>
+          ) : null}
           {props.account && csrf !== undefined ? (
             <div class="account">
               <span>

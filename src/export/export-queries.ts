@@ -19,9 +19,11 @@ export type ExportFilters = {
   q?: string;
   sender?: string;
   state?: string;
-  /** Audit: who and what. */
+  /** Audit: who, what, and to what. */
   actor?: string;
   action?: string;
+  targetType?: string;
+  targetId?: string;
 };
 
 type Value = string | number | null;
@@ -315,6 +317,14 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       if (f.action) {
         extra.push('a.action = ?');
         params.push(f.action);
+      }
+      if (f.targetType) {
+        extra.push('a.target_type = ?');
+        params.push(f.targetType);
+      }
+      if (f.targetId) {
+        extra.push('a.target_id = ?');
+        params.push(f.targetId);
       }
       return {
         sql: `SELECT a.id, a.at, a.actor, a.action, a.target_type, a.target_id, a.details_json

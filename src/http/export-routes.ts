@@ -30,6 +30,8 @@ const ExportQuery = z.object({
   rule: optional(z.coerce.number().int().positive()),
   actor: optional(z.string().max(200)),
   action: optional(z.string().max(100)),
+  target_type: optional(z.string().max(100)),
+  target: optional(z.string().max(200)),
   bom: optional(z.enum(['1'])),
 });
 
@@ -40,12 +42,14 @@ function filtersOf(c: Context<AppEnv>): { filters: ExportFilters; bom: boolean }
     const field = issue?.path.join('.') ?? '';
     throw new DomainError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, field);
   }
-  const { source, open, bom, rule, ...rest } = parsed.data;
+  const { source, open, bom, rule, target_type, target, ...rest } = parsed.data;
   const filters: ExportFilters = Object.fromEntries(
     Object.entries({
       ...rest,
       sourceId: source,
       ruleId: rule,
+      targetType: target_type,
+      targetId: target,
       openOnly: open === '1' ? true : undefined,
     }).filter(([, v]) => v !== undefined),
   );
