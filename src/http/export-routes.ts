@@ -6,43 +6,31 @@ import { DomainError } from '../errors.ts';
 import { EXPORT_KINDS, type ExportFilters, type ExportKind } from '../export/export-queries.ts';
 import { auditExport, streamExport } from '../export/stream-export.ts';
 import type { AppEnv } from './app-env.ts';
+import { dayParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
-
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
-const day = (edge: 'start' | 'end') =>
-  optional(
-    z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`) + (edge === 'end' ? 86_400_000 : 0)),
-  );
 
 /** The filters a screen shows, as its "Export CSV" link carries them. */
 const ExportQuery = z.object({
-  since: day('start'),
-  until: day('end'),
-  source: optional(z.string().max(100)),
-  channel: optional(z.string().max(200)),
-  q: optional(z.string().max(200)),
-  sender: optional(z.string().max(200)),
-  state: optional(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
-  open: optional(z.enum(['1'])),
-  severity: optional(z.enum(['low', 'medium', 'high'])),
-  origin: optional(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
-  rule: optional(z.coerce.number().int().positive()),
-  actor: optional(z.string().max(200)),
-  action: optional(z.string().max(100)),
-  target_type: optional(z.string().max(100)),
-  target: optional(z.string().max(200)),
-  bom: optional(z.enum(['1'])),
+  since: dayParam('start'),
+  until: dayParam('end'),
+  source: optionalParam(z.string().max(100)),
+  channel: optionalParam(z.string().max(200)),
+  q: optionalParam(z.string().max(200)),
+  sender: optionalParam(z.string().max(200)),
+  state: optionalParam(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
+  open: optionalParam(z.enum(['1'])),
+  severity: optionalParam(z.enum(['low', 'medium', 'high'])),
+  origin: optionalParam(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
+  rule: optionalParam(z.coerce.number().int().positive()),
+  actor: optionalParam(z.string().max(200)),
+  action: optionalParam(z.string().max(100)),
+  target_type: optionalParam(z.string().max(100)),
+  target: optionalParam(z.string().max(200)),
+  bom: optionalParam(z.enum(['1'])),
 });
 
 function filtersOf(c: Context<AppEnv>): { filters: ExportFilters; bom: boolean } {
-  const parsed = ExportQuery.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw new DomainError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, field);
-  }
-  const { source, open, bom, rule, target_type, target, ...rest } = parsed.data;
+  const { source, open, bom, rule, target_type, target, ...rest } = parseQuery(ExportQuery, c);
   const filters: ExportFilters = Object.fromEntries(
     Object.entries({
       ...rest,

@@ -16,40 +16,23 @@ import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../view
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
 import { isHtmx } from './request-info.ts';
+import { dayParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
 
 const DECIDERS = ['admin', 'moderator'] as const;
-const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(blankToUndefined, schema.optional());
-const day = (edge: 'start' | 'end') =>
-  optional(
-    z.iso.date().transform((d) => Date.parse(`${d}T00:00:00Z`) + (edge === 'end' ? 86_400_000 : 0)),
-  );
-
 /** The queue's filters from the query string; an unusable value is a 422 naming it. */
 const QueueQuery = z.object({
-  q: optional(z.string().max(200)),
-  sender: optional(z.string().max(200)),
-  channel: optional(z.string().max(200)),
-  source: optional(z.string().max(100)),
-  severity: optional(z.enum(['low', 'medium', 'high'])),
-  origin: optional(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
-  rule: optional(z.coerce.number().int().positive()),
-  since: day('start'),
-  until: day('end'),
-  page: optional(z.coerce.number().int().min(1).max(10_000)),
+  q: optionalParam(z.string().max(200)),
+  sender: optionalParam(z.string().max(200)),
+  channel: optionalParam(z.string().max(200)),
+  source: optionalParam(z.string().max(100)),
+  severity: optionalParam(z.enum(['low', 'medium', 'high'])),
+  origin: optionalParam(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
+  rule: optionalParam(z.coerce.number().int().positive()),
+  since: dayParam('start'),
+  until: dayParam('end'),
+  page: optionalParam(z.coerce.number().int().min(1).max(10_000)),
 });
-
-function parseQuery<T extends z.ZodType>(schema: T, c: Context<AppEnv>): z.output<T> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw new DomainError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, field);
-  }
-  return parsed.data;
-}
 
 function queueView(c: Context<AppEnv>): QueueView {
   const query = parseQuery(QueueQuery, c);
@@ -113,12 +96,12 @@ export const reviewRoutes = new Hono<AppEnv>()
   )
   .get('/messages', requireRole(...ROLES), (c) => {
     const MessagesQuery = z.object({
-      q: optional(z.string().max(200)),
-      sender: optional(z.string().max(200)),
-      channel: optional(z.string().max(200)),
-      source: optional(z.string().max(100)),
-      state: optional(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
-      page: optional(z.coerce.number().int().min(1).max(10_000)),
+      q: optionalParam(z.string().max(200)),
+      sender: optionalParam(z.string().max(200)),
+      channel: optionalParam(z.string().max(200)),
+      source: optionalParam(z.string().max(100)),
+      state: optionalParam(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
+      page: optionalParam(z.coerce.number().int().min(1).max(10_000)),
     });
     const { source, page, ...rest } = parseQuery(MessagesQuery, c);
     const filters = { ...rest, sourceId: source };
