@@ -56,6 +56,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** The process environment, for callers that hand it on (the CLI); read it only here. */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}
+
 /**
  * Reads modhook's settings from an environment (process.env by default): the only reader of
  * process.env. Empty variables count as unset. Throws ConfigError naming every bad variable.

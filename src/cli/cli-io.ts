@@ -1,3 +1,5 @@
+import { processEnvironment } from '../config.ts';
+
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export type CliIo = {
   out: (text: string) => void;
@@ -18,7 +20,7 @@ export function processIo(): CliIo {
     outStream: process.stdout,
     errIsTerminal: process.stderr.isTTY === true,
     err: (text) => process.stderr.write(text),
-    env: process.env,
+    env: processEnvironment(),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -27,9 +27,9 @@ export type ExportFilters = {
 };
 
 type Value = string | number | null;
-/** A row as an object, or as an array in raw mode (read it with `raw(row)`). */
+/** A row as an object, or as an array in raw mode (read it with `asArray(row)`). */
 type Row = Record<string, Value>;
-const raw = (row: Row) => row as unknown as Value[];
+const asArray = (row: Row) => row as unknown as Value[];
 
 /** One export: its documented columns (README), its query, and how a row becomes cells. */
 export type ExportDefinition = {
@@ -180,7 +180,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
         receivedAt,
         state,
         reactions,
-      ] = raw(row);
+      ] = asArray(row);
       const counts = l.flags.get(id as number);
       // Numbers as text: csv-stringify writes them the same, and faster.
       return [
