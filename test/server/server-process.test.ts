@@ -105,7 +105,6 @@ describe('the server process (npm start)', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: 'body_too_large' } });
-    console.log('SENT', sent);
     expect(sent).toBeLessThan(50);
     expect((await post(server.url, id, 1)).status).toBe(200);
   });
