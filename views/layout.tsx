@@ -45,6 +45,7 @@ export function Layout(props: LayoutProps) {
               <a href="/">Queue</a>
               <a href="/messages">Messages</a>
               {props.account.role !== 'moderator' ? <a href="/audit">Audit log</a> : null}
+              {props.account.role === 'admin' ? <a href="/sources">Sources</a> : null}
             </nav>
           ) : null}
           {props.account && csrf !== undefined ? (

@@ -1,0 +1,90 @@
+import type { Db } from '../db/client.ts';
+
+export const DELIVERY_OUTCOMES = ['accepted', 'duplicate', 'rejected', 'ignored'] as const;
+export type DeliveryOutcomeName = (typeof DELIVERY_OUTCOMES)[number];
+
+export type DeliveryRowView = {
+  id: number;
+  kind: string;
+  receivedAt: number;
+  outcome: string;
+  reason: string | null;
+  detail: string | null;
+  status: number;
+  size: number | null;
+  latencyMs: number;
+  secretId: number | null;
+  hasBody: boolean;
+};
+
+/**
+ * A source's recent requests, newest first ("why is my webhook failing?"): outcome, reason,
+ * status, size, latency and which secret matched. Read-only; bodies are not read here.
+ */
+export function listDeliveries(
+  db: Db,
+  sourceId: string,
+  filter: { outcome?: DeliveryOutcomeName },
+  page = 1,
+  pageSize = 100,
+): { rows: DeliveryRowView[]; page: number; hasMore: boolean } {
+  const current = Math.max(1, page);
+  const rows = db.$client
+    .prepare(
+      `SELECT id, kind, received_at, outcome, reason, detail, status, size, latency_ms, secret_id,
+         body IS NOT NULL AS has_body
+       FROM deliveries WHERE source_id = ? ${filter.outcome ? 'AND outcome = ?' : ''}
+       ORDER BY id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(
+      ...[
+        sourceId,
+        ...(filter.outcome ? [filter.outcome] : []),
+        pageSize + 1,
+        (current - 1) * pageSize,
+      ],
+    ) as {
+    id: number;
+    kind: string;
+    received_at: number;
+    outcome: string;
+    reason: string | null;
+    detail: string | null;
+    status: number;
+    size: number | null;
+    latency_ms: number;
+    secret_id: number | null;
+    has_body: number;
+  }[];
+  return {
+    page: current,
+    hasMore: rows.length > pageSize,
+    rows: rows.slice(0, pageSize).map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      receivedAt: r.received_at,
+      outcome: r.outcome,
+      reason: r.reason,
+      detail: r.detail,
+      status: r.status,
+      size: r.size,
+      latencyMs: r.latency_ms,
+      secretId: r.secret_id,
+      hasBody: r.has_body === 1,
+    })),
+  };
+}
+
+/** An accepted delivery's stored body, pretty-printed when it is JSON; null when none is kept. */
+export function deliveryBody(db: Db, sourceId: string, deliveryId: number): string | null {
+  const row = db.$client
+    .prepare('SELECT body FROM deliveries WHERE id = ? AND source_id = ?')
+    .get(deliveryId, sourceId) as { body: Buffer | null } | undefined;
+  if (row?.body === undefined || row.body === null) return null;
+  const text = row.body.toString('utf8');
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
