@@ -182,6 +182,15 @@ function SenderPanel(props: {
           </li>
         ))}
       </ul>
+      <h3>Previous decisions</h3>
+      <ul class="previous-decisions">
+        {s.previousDecisions.map((d) => (
+          <li>
+            <a href={`/messages/${d.messageId}`}>{d.verdict}</a> by {d.actor}
+            {d.outcome === 'superseded' ? ' (superseded)' : ''}, <When at={d.createdAt} />
+          </li>
+        ))}
+      </ul>
       <h3>Notes</h3>
       <ul class="notes">
         {s.notes.map((n) => (

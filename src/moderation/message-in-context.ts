@@ -68,6 +68,14 @@ export type MessageInContext = {
       status: string;
       createdAt: number;
     }[];
+    /** Decisions on their messages, newest first. */
+    previousDecisions: {
+      messageId: number;
+      verdict: string;
+      outcome: string;
+      actor: string;
+      createdAt: number;
+    }[];
     notes: { actor: string; text: string; createdAt: number }[];
   } | null;
 };
@@ -265,6 +273,27 @@ function senderPanel(db: Db, senderId: number): NonNullable<MessageInContext['se
     status: f.status,
     createdAt: f.created_at,
   }));
+  const previousDecisions = (
+    sql
+      .prepare(
+        `SELECT d.message_id, d.verdict, d.outcome, d.actor, d.created_at FROM decisions d
+         JOIN messages m ON m.id = d.message_id
+         WHERE m.sender_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT 20`,
+      )
+      .all(senderId) as {
+      message_id: number;
+      verdict: string;
+      outcome: string;
+      actor: string;
+      created_at: number;
+    }[]
+  ).map((d) => ({
+    messageId: d.message_id,
+    verdict: d.verdict,
+    outcome: d.outcome,
+    actor: d.actor,
+    createdAt: d.created_at,
+  }));
   const notes = (
     sql
       .prepare(
@@ -283,6 +312,7 @@ function senderPanel(db: Db, senderId: number): NonNullable<MessageInContext['se
     messageCount: s.message_count,
     rejectedCount: s.rejected_count,
     previousFlags,
+    previousDecisions,
     notes,
   };
 }

@@ -214,7 +214,16 @@ describe('the item view', () => {
       { cookie: b.cookie },
     );
     expect(status.status).toBe(303);
+    await postForm(
+      h,
+      `/messages/${id}/decision`,
+      { _csrf: b.csrfToken, basis: '', verdict: 'reject' },
+      { cookie: b.cookie },
+    );
     const html = await (await get(h, `/messages/${id}`, b)).text();
+    expect(html).toMatch(
+      /<ul class="previous-decisions"><li><a href="\/messages\/\d+">reject<\/a> by account:moderator1/,
+    );
     expect(html).toContain('second warning');
     expect(html).toContain('<strong class="sender-blocked">blocked</strong>');
     expect(h.count('audit_log', "action IN ('note.add', 'sender.set_status')")).toBe(2);
