@@ -1,4 +1,5 @@
 import type { AuditFilters, AuditRow } from '../src/audit/read-audit.ts';
+import { DateRangeInputs, linkWith, NewerOlderPager } from './components/list-controls.tsx';
 import { When } from './components/when.tsx';
 
 /** The audit log: who did what to what, newest first; details are shown as text. */
@@ -10,14 +11,6 @@ export function AuditPageView(props: {
   query: string;
 }) {
   const f = props.filters;
-  const params = (page?: number) => {
-    const p = new URLSearchParams(props.query);
-    p.delete('page');
-    if (page !== undefined) p.set('page', String(page));
-    return p.toString();
-  };
-  const exportParams = new URLSearchParams(props.query);
-  exportParams.delete('page');
   return (
     <section class="audit-page" data-page="audit">
       <h1>Audit log</h1>
@@ -50,20 +43,9 @@ export function AuditPageView(props: {
           placeholder="Target id"
           aria-label="Target id"
         />
-        <input
-          type="date"
-          name="since"
-          value={f.since === undefined ? '' : new Date(f.since).toISOString().slice(0, 10)}
-          aria-label="From date"
-        />
-        <input
-          type="date"
-          name="until"
-          value={f.until === undefined ? '' : new Date(f.until - 1).toISOString().slice(0, 10)}
-          aria-label="To date"
-        />
+        <DateRangeInputs since={f.since} until={f.until} />
         <button type="submit">Filter</button>
-        <a class="export" href={`/export/audit.csv?${exportParams}`} download>
+        <a class="export" href={linkWith('/export/audit.csv', props.query)} download>
           Export CSV
         </a>
       </form>
@@ -96,10 +78,12 @@ export function AuditPageView(props: {
           ))}
         </tbody>
       </table>
-      <nav class="pager">
-        {props.page > 1 ? <a href={`/audit?${params(props.page - 1)}`}>Newer</a> : null}
-        {props.hasMore ? <a href={`/audit?${params(props.page + 1)}`}>Older</a> : null}
-      </nav>
+      <NewerOlderPager
+        path="/audit"
+        query={props.query}
+        page={props.page}
+        hasMore={props.hasMore}
+      />
     </section>
   );
 }

@@ -1,12 +1,6 @@
 import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
+import { linkWith, NewerOlderPager } from './components/list-controls.tsx';
 import { When } from './components/when.tsx';
-
-function exportQuery(query: string): string {
-  const params = new URLSearchParams(query);
-  params.delete('page');
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
-}
 
 /** Every message, searchable; with a channel filter, that channel's timeline. */
 export function MessagesPageView(props: {
@@ -17,11 +11,6 @@ export function MessagesPageView(props: {
   query: string;
 }) {
   const f = props.filters;
-  const link = (page: number) => {
-    const params = new URLSearchParams(props.query);
-    params.set('page', String(page));
-    return `/messages?${params}`;
-  };
   return (
     <section class="messages-page" data-page="messages">
       <p>
@@ -58,7 +47,7 @@ export function MessagesPageView(props: {
           ))}
         </select>
         <button type="submit">Filter</button>
-        <a class="export" href={`/export/messages.csv${exportQuery(props.query)}`} download>
+        <a class="export" href={linkWith('/export/messages.csv', props.query)} download>
           Export CSV
         </a>
       </form>
@@ -98,10 +87,12 @@ export function MessagesPageView(props: {
           ))}
         </tbody>
       </table>
-      <nav class="pager">
-        {props.page > 1 ? <a href={link(props.page - 1)}>Newer</a> : null}
-        {props.hasMore ? <a href={link(props.page + 1)}>Older</a> : null}
-      </nav>
+      <NewerOlderPager
+        path="/messages"
+        query={props.query}
+        page={props.page}
+        hasMore={props.hasMore}
+      />
     </section>
   );
 }

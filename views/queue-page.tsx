@@ -1,5 +1,6 @@
 import type { QueueFilters, QueueItem, QueuePage } from '../src/moderation/review-queue.ts';
 import { DecisionForm } from './components/decision-form.tsx';
+import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { ago } from './components/when.tsx';
 
@@ -76,21 +77,14 @@ export function QueuePageView(props: QueueView) {
           placeholder="Source id"
           aria-label="Source id"
         />
-        <input
-          type="date"
-          name="since"
-          value={f.since === undefined ? '' : new Date(f.since).toISOString().slice(0, 10)}
-          aria-label="From date"
-        />
-        <input
-          type="date"
-          name="until"
-          value={f.until === undefined ? '' : new Date(f.until - 1).toISOString().slice(0, 10)}
-          aria-label="To date"
-        />
+        <DateRangeInputs since={f.since} until={f.until} />
         <button type="submit">Filter</button>
         <a href="/">Clear</a>
-        <a class="export" href={`/export/messages.csv?${exportQuery(props.query)}`} download>
+        <a
+          class="export"
+          href={linkWith('/export/messages.csv', props.query, { open: '1' })}
+          download
+        >
           Export CSV
         </a>
       </form>
@@ -142,29 +136,19 @@ export function QueueList(props: QueueView) {
       )}
       {pages > 1 ? (
         <nav class="pager">
-          {queue.page > 1 ? <a href={pageLink(props.query, queue.page - 1)}>Previous</a> : null}
+          {queue.page > 1 ? (
+            <a href={linkWith('/', props.query, { page: String(queue.page - 1) })}>Previous</a>
+          ) : null}
           <span>
             Page {queue.page} of {pages}
           </span>
-          {queue.page < pages ? <a href={pageLink(props.query, queue.page + 1)}>Next</a> : null}
+          {queue.page < pages ? (
+            <a href={linkWith('/', props.query, { page: String(queue.page + 1) })}>Next</a>
+          ) : null}
         </nav>
       ) : null}
     </>
   );
-}
-
-/** The queue's filters for the messages export: only messages with open flags. */
-function exportQuery(query: string): string {
-  const params = new URLSearchParams(query);
-  params.delete('page');
-  params.set('open', '1');
-  return params.toString();
-}
-
-function pageLink(query: string, page: number): string {
-  const params = new URLSearchParams(query);
-  params.set('page', String(page));
-  return `/?${params}`;
 }
 
 /** One flagged message: text with matches marked, who, where, why, how long it waited. */
