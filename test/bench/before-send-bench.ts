@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDb } from '../../src/db/client.ts';
-import { migrateDb } from '../../src/db/migrate.ts';
-import { addSource } from '../../src/sources/add-source.ts';
 import { streamBeforeSend } from '../helpers/senders.ts';
 import { startServerProcess, stopProcess } from '../helpers/server-process.ts';
+import { benchDatabase } from './bench-database.ts';
 import type { BenchReport } from './bench-report.ts';
 
 const SECRET = streamBeforeSend.secret;
@@ -39,17 +34,8 @@ function makeChecks(count: number) {
  * Every check writes its delivery row (fsync'd, group commit) before it is answered.
  */
 export async function benchBeforeSend(seconds = 5): Promise<BenchReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-bench-before-send-'));
-  const databasePath = join(dir, 'bench.db');
+  const { databasePath, sourceId: id, remove } = benchDatabase('before-send', 'stream', SECRET);
   try {
-    const db = openDb(databasePath);
-    migrateDb(db);
-    const { id } = addSource(
-      { db, now: Date.now },
-      { kind: 'stream', name: 'bench', secret: SECRET },
-      'bench',
-    );
-    db.$client.close();
     const checks = makeChecks(20_000);
     const server = await startServerProcess({ DATABASE_PATH: databasePath });
     let next = 0;
@@ -87,6 +73,6 @@ export async function benchBeforeSend(seconds = 5): Promise<BenchReport> {
       ],
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }

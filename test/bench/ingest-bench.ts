@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { openDb } from '../../src/db/client.ts';
-import { migrateDb } from '../../src/db/migrate.ts';
-import { addSource } from '../../src/sources/add-source.ts';
 import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { benchDatabase } from './bench-database.ts';
 import { percentile, type BenchReport } from './bench-report.ts';
 import { cpuSeconds, peakMemoryMiB, residentMemoryMiB } from './process-stats.ts';
 
@@ -174,17 +169,8 @@ const fmt = (r: { perSecond: number; p50: number; p99: number }) =>
  * same without keep-alive, as Eventyay sends. Checks that every 2xx is one stored row.
  */
 export async function benchIngest(seconds = 10): Promise<BenchReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-bench-ingest-'));
-  const databasePath = join(dir, 'bench.db');
+  const { databasePath, sourceId: id, remove } = benchDatabase('ingest', 'eventyay', SECRET);
   try {
-    const db = openDb(databasePath);
-    migrateDb(db);
-    const { id } = addSource(
-      { db, now: Date.now },
-      { kind: 'eventyay', name: 'bench', secret: SECRET },
-      'bench',
-    );
-    db.$client.close();
     // Enough unique deliveries for ~8,000/s, and no more: a large heap in the load generator
     // would add its own GC pauses to the measured latencies.
     const deliveries = makeDeliveries(seconds * 8_000 + 30_000);
@@ -232,7 +218,7 @@ export async function benchIngest(seconds = 10): Promise<BenchReport> {
       ],
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 
@@ -241,17 +227,8 @@ export async function benchIngest(seconds = 10): Promise<BenchReport> {
  * that p99 stays stable and memory flat under a long spike.
  */
 export async function benchSustained(seconds = 60): Promise<BenchReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-bench-sustained-'));
-  const databasePath = join(dir, 'bench.db');
+  const { databasePath, sourceId: id, remove } = benchDatabase('sustained', 'eventyay', SECRET);
   try {
-    const db = openDb(databasePath);
-    migrateDb(db);
-    const { id } = addSource(
-      { db, now: Date.now },
-      { kind: 'eventyay', name: 'bench', secret: SECRET },
-      'bench',
-    );
-    db.$client.close();
     const path = `/hooks/${id}`;
     const server = await startServerProcess({ DATABASE_PATH: databasePath });
     const probe = await drive(server, path, makeDeliveries(80_000), 5);
@@ -285,6 +262,6 @@ export async function benchSustained(seconds = 60): Promise<BenchReport> {
     );
     return { name: 'sustained ingest at 80% of maximum', ok: stable && flat, lines };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
