@@ -115,8 +115,84 @@ export const channels = sqliteTable(
     label: text('label'),
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
+    /**
+     * `post`: messages are visible unless rejected, only flagged ones are queued. `pre`: every
+     * text message is queued as pending and shown nowhere until approved or highlighted.
+     */
+    mode: text('mode', { enum: ['post', 'pre'] })
+      .notNull()
+      .default('post'),
+    /** Pre-moderation fast lane: a trusted sender's messages are approved on arrival. */
+    approveTrusted: integer('approve_trusted', { mode: 'boolean' }).notNull().default(true),
+    /** Fast lane: a blocked sender's messages are rejected on arrival. */
+    rejectBlocked: integer('reject_blocked', { mode: 'boolean' }).notNull().default(true),
+    /** Edit distance k for "reject similar" / "block similar" on normalized text. */
+    similarDistance: integer('similar_distance').notNull().default(2),
+    /**
+     * Fast lane: an emoji-only message identical to one approved in this channel within this many
+     * seconds is approved on arrival; 0 turns it off.
+     */
+    emojiRepeatSeconds: integer('emoji_repeat_seconds').notNull().default(60),
+    /** How the display feed shows screen names. */
+    screenNames: text('screen_names', { enum: ['show', 'short', 'hide'] })
+      .notNull()
+      .default('show'),
   },
   (t) => [uniqueIndex('channels_source_external_idx').on(t.sourceId, t.externalId)],
+);
+
+/**
+ * A display feed (overlay page, JSON, RSS) of approved and highlighted messages of one or more
+ * channels. Unless public, it needs its token, which grants nothing else. Kept in clear so an
+ * admin can copy the overlay URL again; rotating it cuts off old URLs.
+ */
+export const displays = sqliteTable(
+  'displays',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    token: text('token').notNull(),
+    isPublic: integer('is_public', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    tokenRotatedAt: integer('token_rotated_at'),
+  },
+  (t) => [uniqueIndex('displays_token_idx').on(t.token)],
+);
+
+export const displayChannels = sqliteTable(
+  'display_channels',
+  {
+    displayId: integer('display_id')
+      .notNull()
+      .references(() => displays.id),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => channels.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.displayId, t.channelId] }),
+    index('display_channels_channel_idx').on(t.channelId),
+  ],
+);
+
+/**
+ * "Block similar": a normalized text whose look-alikes (within max_distance edits) are rejected on
+ * arrival in its channel (or in every channel when channel_id is null).
+ */
+export const blockedPatterns = sqliteTable(
+  'blocked_patterns',
+  {
+    id: integer('id').primaryKey(),
+    channelId: integer('channel_id').references(() => channels.id),
+    normalizedText: text('normalized_text').notNull(),
+    maxDistance: integer('max_distance').notNull(),
+    /** The message it was taken from. */
+    messageId: integer('message_id').references(() => messages.id),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+    disabledAt: integer('disabled_at'),
+  },
+  (t) => [index('blocked_patterns_channel_idx').on(t.channelId)],
 );
 
 export const senders = sqliteTable(
@@ -315,7 +391,8 @@ export const flags = sqliteTable(
     senderId: integer('sender_id').references(() => senders.id),
     reactionId: integer('reaction_id').references(() => reactions.id),
     origin: text('origin', {
-      enum: ['rule', 'report', 'reaction', 'moderator', 'sender'],
+      // `pending`: a message of a pre-moderated channel waiting for approval.
+      enum: ['rule', 'report', 'reaction', 'moderator', 'sender', 'pending'],
     }).notNull(),
     ruleId: integer('rule_id').references(() => rules.id),
     ruleVersion: integer('rule_version'),
@@ -458,3 +535,22 @@ export const setupTokens = sqliteTable('setup_tokens', {
   expiresAt: integer('expires_at').notNull(),
   usedAt: integer('used_at'),
 });
+
+/**
+ * One-time password reset links an admin makes for an account; stored by SHA-256 of the token.
+ * Using one sets the password and ends the account's sessions.
+ */
+export const passwordResetTokens = sqliteTable(
+  'password_reset_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('password_reset_tokens_account_idx').on(t.accountId)],
+);
