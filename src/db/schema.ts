@@ -259,6 +259,8 @@ export const messages = sqliteTable(
     index('messages_channel_sent_idx').on(t.channelId, t.sentAt),
     index('messages_sender_idx').on(t.senderId, t.sentAt),
     index('messages_source_sent_idx').on(t.sourceId, t.sentAt),
+    // Activity charts count by arrival time; keys only grow, so this index is cheap on ingest.
+    index('messages_received_idx').on(t.receivedAt),
   ],
 );
 
@@ -418,6 +420,7 @@ export const flags = sqliteTable(
     index('flags_sender_idx').on(t.senderId, t.createdAt),
     index('flags_status_idx').on(t.status, t.severity, t.createdAt),
     index('flags_rule_idx').on(t.ruleId, t.createdAt),
+    index('flags_created_idx').on(t.createdAt),
   ],
 );
 
@@ -442,7 +445,10 @@ export const decisions = sqliteTable(
       .default('applied'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('decisions_message_idx').on(t.messageId, t.createdAt)],
+  (t) => [
+    index('decisions_message_idx').on(t.messageId, t.createdAt),
+    index('decisions_created_idx').on(t.createdAt),
+  ],
 );
 
 /** Moderators' notes on a sender, optionally about one of their messages. Append-only. */
