@@ -1,0 +1,39 @@
+import { distance } from 'fastest-levenshtein';
+import { normalizeText } from '../rules/normalize.ts';
+
+/** Longer texts are compared on their first this many key characters (bounds the cost). */
+const MAX_KEY_LENGTH = 500;
+const SPACE_AND_PUNCTUATION = /[\s\p{P}]+/gu;
+
+/**
+ * The form look-alikes are compared in: normalized as the rules match text (case, confusables,
+ * invisible characters, leetspeak, spaced-out letters), then without spaces and punctuation, so
+ * `B U Y  cheap pills!!` and `buy cheap pills` are one text. `leetNormalized` is
+ * normalizeText(text, { joinSpaced: true, leet: true }).text when the caller has it already.
+ */
+export function similarityKey(text: string, leetNormalized?: string): string {
+  const normalized = leetNormalized ?? normalizeText(text, { joinSpaced: true, leet: true }).text;
+  const key = normalized.replace(SPACE_AND_PUNCTUATION, '');
+  // A text of punctuation only ("???") keeps its characters rather than becoming empty.
+  return (key.length > 0 ? key : normalized.trim()).slice(0, MAX_KEY_LENGTH);
+}
+
+/**
+ * The edit distance actually allowed against a key: k, but never more than a third of the key's
+ * length, so a short text ("hi") only matches itself and does not swallow every short reply.
+ */
+export function allowedDistance(k: number, key: string): number {
+  return Math.max(0, Math.min(k, Math.floor(key.length / 3)));
+}
+
+/**
+ * The edit distance between two keys if it is within `allowed`, else null. Keys whose lengths
+ * differ by more than `allowed` are not compared at all (the distance is at least that).
+ */
+export function distanceWithin(a: string, b: string, allowed: number): number | null {
+  if (Math.abs(a.length - b.length) > allowed) return null;
+  if (a === b) return 0;
+  if (allowed === 0) return null;
+  const d = distance(a, b);
+  return d <= allowed ? d : null;
+}
