@@ -14,6 +14,7 @@ import { reviewRoutes } from './http/review-routes.tsx';
 import { exportRoutes } from './http/export-routes.ts';
 import { auditRoutes } from './http/audit-routes.tsx';
 import { sourceRoutes } from './http/source-routes.tsx';
+import { ruleRoutes } from './http/rule-routes.tsx';
 import { pageRenderer } from './http/page-renderer.tsx';
 import { isMachinePath } from './http/request-info.ts';
 import { loadSession } from './http/session-middleware.ts';
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
       .route('/', exportRoutes)
       .route('/', auditRoutes)
       .route('/', sourceRoutes)
+      .route('/', ruleRoutes)
       .route('/', pageRoutes)
       .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
       .onError(respondToError)

@@ -4,10 +4,18 @@ import { CSRF_HEADER, CsrfField } from './components/csrf-field.tsx';
 
 // The CSP forbids inline style and eval: htmx must not inject its indicator <style> (app.css
 // has those rules), evaluate hx-on or js: expressions, or run <script> in swapped content.
+// A 422 carries the form again with its field errors, so it is swapped like a 200.
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
   allowEval: false,
   allowScriptTags: false,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '422', swap: true },
+    { code: '[45]..', swap: false, error: true },
+    { code: '...', swap: false },
+  ],
 });
 
 export type LayoutProps = {
@@ -45,6 +53,7 @@ export function Layout(props: LayoutProps) {
               <a href="/">Queue</a>
               <a href="/messages">Messages</a>
               {props.account.role !== 'moderator' ? <a href="/audit">Audit log</a> : null}
+              <a href="/rules">Rules</a>
               {props.account.role === 'admin' ? <a href="/sources">Sources</a> : null}
             </nav>
           ) : null}
