@@ -1,15 +1,65 @@
-import type { DeliveryRowView } from '../src/sources/list-deliveries.ts';
+import type { RejectionCount } from '../src/sources/list-deliveries.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
+import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
+import { CopyField, SetupSteps } from './source-setup.tsx';
 
-/** Every source with its status, last delivery and counts; never a secret. */
-export function SourcesPageView(props: { sources: SourceSummary[]; publicUrl: string }) {
+/** What the "New source" form shows again after a refused attempt (never the secret). */
+export type NewSourceFormProps = {
+  csrfToken: string;
+  kinds: readonly string[];
+  values?: { kind?: string; name?: string; settings?: string };
+  /** Field name (kind, name, secret, settings) → what is wrong with it. */
+  errors?: Record<string, string>;
+};
+
+export type CreatedSourceProps = {
+  id: string;
+  kind: string;
+  name: string;
+  url: string;
+  secret: string;
+  publicUrl: string;
+};
+
+export const webhookUrl = (publicUrl: string, id: string) => `${publicUrl}/hooks/${id}`;
+
+/** Every source with its status, last delivery and counts, and the form to add one. */
+export function SourcesPageView(props: {
+  sources: SourceSummary[];
+  publicUrl: string;
+  unknown: RejectionCount[];
+  form: NewSourceFormProps;
+  /** After a create without htmx: the new source, shown once in place of the form. */
+  created?: CreatedSourceProps;
+}) {
+  const unknownTotal = props.unknown.reduce((n, r) => n + r.count, 0);
   return (
     <section class="sources-page" data-page="sources">
       <h1>Sources</h1>
       <p class="muted">
-        Add, rotate and disable sources with <code>npx modhook source …</code> (see README).
+        A source is one sender endpoint (one Eventyay room, one Stream app…). Open a source to see
+        its deliveries, rotate its secret, disable it or send a test delivery.
       </p>
+      <SourceTable sources={props.sources} publicUrl={props.publicUrl} />
+      {unknownTotal === 0 ? null : (
+        <p class="muted unknown-sources">
+          Requests to URLs with no source (unknown source): {unknownTotal}, the last at{' '}
+          <When at={Math.max(...props.unknown.map((r) => r.lastAt))} />. A sender that gets 404 has
+          an old or mistyped URL.
+        </p>
+      )}
+      <h2>New source</h2>
+      <script src="/static/sources.js" defer></script>
+      {props.created ? <CreatedSource {...props.created} /> : <NewSourceForm {...props.form} />}
+    </section>
+  );
+}
+
+/** The list of sources; `oob` swaps it in place after a create (htmx out-of-band). */
+export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string; oob?: boolean }) {
+  return (
+    <div id="source-list" hx-swap-oob={props.oob ? 'true' : undefined}>
       {props.sources.length === 0 ? <p class="empty">No sources yet.</p> : null}
       <table class="messages">
         <thead>
@@ -18,6 +68,7 @@ export function SourcesPageView(props: { sources: SourceSummary[]; publicUrl: st
             <th>Kind</th>
             <th>Status</th>
             <th>Webhook URL</th>
+            <th>Secrets</th>
             <th>Last delivery</th>
             <th>Accepted</th>
             <th>Rejected</th>
@@ -25,14 +76,24 @@ export function SourcesPageView(props: { sources: SourceSummary[]; publicUrl: st
         </thead>
         <tbody>
           {props.sources.map((s) => (
-            <tr>
+            <tr class={`source ${s.status}`}>
               <td>
                 <a href={`/sources/${encodeURIComponent(s.id)}`}>{s.name}</a>
               </td>
               <td>{s.kind}</td>
-              <td>{s.status}</td>
               <td>
-                <code>{`${props.publicUrl}/hooks/${s.id}`}</code>
+                <span class={`badge status-${s.status}`}>{s.status}</span>
+              </td>
+              <td>
+                <code>{webhookUrl(props.publicUrl, s.id)}</code>
+              </td>
+              <td>
+                {s.activeSecrets} active
+                {s.nextSecretExpiry === null ? null : (
+                  <div class="muted">
+                    one expires <When at={s.nextSecretExpiry} />
+                  </div>
+                )}
               </td>
               <td>{s.lastDeliveryAt === null ? 'never' : <When at={s.lastDeliveryAt} />}</td>
               <td>{s.acceptedDeliveries}</td>
@@ -41,90 +102,107 @@ export function SourcesPageView(props: { sources: SourceSummary[]; publicUrl: st
           ))}
         </tbody>
       </table>
-    </section>
+    </div>
   );
 }
 
-/** One source's recent requests: what came in, what happened and why. */
-export function DeliveriesPageView(props: {
-  source: SourceSummary;
-  rows: DeliveryRowView[];
-  outcome: string | undefined;
-  page: number;
-  hasMore: boolean;
-  body: { id: number; text: string } | null;
-}) {
-  const link = (params: Record<string, string>) =>
-    `/sources/${encodeURIComponent(props.source.id)}?${new URLSearchParams(params)}`;
-  const base: Record<string, string> = props.outcome ? { outcome: props.outcome } : {};
+function FieldError(props: { errors: Record<string, string> | undefined; name: string }) {
+  const message = props.errors?.[props.name];
+  return message === undefined ? null : (
+    <span class="field-error error" id={`new-source-${props.name}-error`} role="alert">
+      {message}
+    </span>
+  );
+}
+
+/**
+ * Creates a source. With htmx the answer replaces this form: the new source (201), or this form
+ * again with the problems next to their fields (422). Without JavaScript it is a plain POST.
+ */
+export function NewSourceForm(props: NewSourceFormProps) {
+  const v = props.values ?? {};
+  const e = props.errors;
+  const invalid = (name: string) => (e?.[name] === undefined ? undefined : 'true');
   return (
-    <section class="deliveries-page" data-page="deliveries">
-      <p>
-        <a href="/sources">← Sources</a>
-      </p>
-      <h1>Deliveries of {props.source.name}</h1>
-      <form class="filters" method="get">
-        <select name="outcome" aria-label="Outcome">
-          {['', 'accepted', 'duplicate', 'rejected', 'ignored'].map((o) => (
-            <option value={o} selected={(props.outcome ?? '') === o}>
-              {o === '' ? 'Any outcome' : o}
+    <form
+      id="new-source"
+      class="source-form"
+      method="post"
+      action="/sources"
+      hx-post="/sources"
+      hx-target="this"
+      hx-swap="outerHTML"
+      data-swap-invalid
+    >
+      <CsrfField token={props.csrfToken} />
+      {e === undefined ? null : (
+        <p class="error" role="alert">
+          The source was not created: check the fields marked below.
+        </p>
+      )}
+      <label>
+        Kind
+        <select name="kind" aria-invalid={invalid('kind')}>
+          {props.kinds.map((k) => (
+            <option value={k} selected={(v.kind ?? 'eventyay') === k}>
+              {k}
             </option>
           ))}
         </select>
-        <button type="submit">Filter</button>
-      </form>
-      {props.body ? (
-        <div class="delivery-body">
-          <h2>Body of delivery {props.body.id}</h2>
-          <pre>{props.body.text}</pre>
-        </div>
-      ) : null}
-      {props.rows.length === 0 ? <p class="empty">No deliveries yet.</p> : null}
-      <table class="messages">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Kind</th>
-            <th>Outcome</th>
-            <th>Reason</th>
-            <th>Status</th>
-            <th>Size</th>
-            <th>Latency</th>
-            <th>Secret</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((d) => (
-            <tr class={`delivery ${d.outcome}`}>
-              <td>
-                <When at={d.receivedAt} />
-              </td>
-              <td>{d.kind}</td>
-              <td>
-                {d.hasBody ? (
-                  <a href={link({ ...base, body: String(d.id) })}>{d.outcome}</a>
-                ) : (
-                  d.outcome
-                )}
-              </td>
-              <td>
-                {d.reason ?? ''}
-                {d.detail ? <div class="muted">{d.detail}</div> : null}
-              </td>
-              <td>{d.status}</td>
-              <td>{d.size ?? ''}</td>
-              <td>{`${d.latencyMs.toFixed(1)} ms`}</td>
-              <td>{d.secretId === null ? '' : `#${d.secretId}`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <nav class="pager">
-        {props.page > 1 ? (
-          <a href={link({ ...base, page: String(props.page - 1) })}>Newer</a>
-        ) : null}
-        {props.hasMore ? <a href={link({ ...base, page: String(props.page + 1) })}>Older</a> : null}
-      </nav>
-    </section>
+        <FieldError errors={e} name="kind" />
+      </label>
+      <label>
+        Name (for people, e.g. the room)
+        <input
+          name="name"
+          value={v.name ?? ''}
+          maxlength={100}
+          required
+          aria-invalid={invalid('name')}
+        />
+        <FieldError errors={e} name="name" />
+      </label>
+      <label>
+        Secret (leave empty to generate one; a Stream source needs the app's API secret)
+        <input
+          name="secret"
+          type="password"
+          autocomplete="off"
+          maxlength={512}
+          aria-invalid={invalid('secret')}
+        />
+        <FieldError errors={e} name="secret" />
+      </label>
+      <label>
+        Settings as JSON (only for kinds that need them, e.g. the field mapping of hmac)
+        <textarea name="settings" rows={3} spellcheck={false} aria-invalid={invalid('settings')}>
+          {v.settings ?? ''}
+        </textarea>
+        <FieldError errors={e} name="settings" />
+      </label>
+      <button type="submit">Create source</button>
+    </form>
+  );
+}
+
+/** The new source: its URL and secret, shown this once, and how to give them to the sender. */
+export function CreatedSource(props: CreatedSourceProps) {
+  return (
+    <div class="created-source" id="created-source">
+      <p role="status" class="flash">
+        Source “{props.name}” ({props.kind}) created.
+      </p>
+      <CopyField id="new-url" label="Webhook URL" value={props.url} />
+      <CopyField id="new-secret" label="Secret" value={props.secret} />
+      <p class="warning">
+        Copy the secret now: it is shown only this once. If it is lost, rotate it on the source's
+        page.
+      </p>
+      <SetupSteps kind={props.kind} publicUrl={props.publicUrl} />
+      <p>
+        <a href={`/sources/${encodeURIComponent(props.id)}`}>Open the source</a> ·{' '}
+        <a href="/sources">Add another source</a>
+      </p>
+    </div>
   );
 }

@@ -18,6 +18,11 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(new URL('../../views/assets/app.js', import.meta.url)),
   },
+  // Copy buttons and in-place form errors of the sources screens.
+  'sources.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../views/assets/sources.js', import.meta.url)),
+  },
   'sse.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(resolve('htmx-ext-sse/dist/sse.min.js')),

@@ -88,3 +88,19 @@ export function deliveryBody(db: Db, sourceId: string, deliveryId: number): stri
     return text;
   }
 }
+
+export type RejectionCount = { reason: string; count: number; lastAt: number };
+
+/**
+ * Every rejection ever counted for a source (or for UNKNOWN_SOURCE_KEY: requests to URLs with no
+ * source), by reason, most frequent first. Unlike the delivery rows, these counters are never
+ * trimmed.
+ */
+export function rejectionCounts(db: Db, sourceKey: string): RejectionCount[] {
+  return db.$client
+    .prepare(
+      `SELECT reason, count, last_at AS lastAt FROM rejection_counters WHERE source_key = ?
+       ORDER BY count DESC, reason`,
+    )
+    .all(sourceKey) as RejectionCount[];
+}
