@@ -13,6 +13,8 @@ import { pageRoutes } from './http/page-routes.tsx';
 import { reviewRoutes } from './http/review-routes.tsx';
 import { exportRoutes } from './http/export-routes.ts';
 import { auditRoutes } from './http/audit-routes.tsx';
+import { accountRoutes } from './http/account-routes.tsx';
+import { activityRoutes } from './http/activity-routes.tsx';
 import { sourceRoutes } from './http/source-routes.tsx';
 import { ruleRoutes } from './http/rule-routes.tsx';
 import { pageRenderer } from './http/page-renderer.tsx';
@@ -69,6 +71,8 @@ export function createApp(deps: Deps) {
       .route('/', reviewRoutes)
       .route('/', exportRoutes)
       .route('/', auditRoutes)
+      .route('/', accountRoutes)
+      .route('/', activityRoutes)
       .route('/', sourceRoutes)
       .route('/', ruleRoutes)
       .route('/', pageRoutes)

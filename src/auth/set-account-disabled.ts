@@ -1,42 +1,74 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/append-audit.ts';
-import { accounts, sessions } from '../db/schema.ts';
+import { accounts, passwordResetTokens, sessions } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { accountKey } from './account-fields.ts';
+import { keepAnAdmin } from './keep-an-admin.ts';
+
+/** Which account: by name (any letter case; the CLI) or by id (the dashboard). */
+export type AccountRef = { username: string } | { accountId: number };
 
 /**
- * Disables an account (it can no longer sign in, and its sessions end at once) or enables it
- * again, audited `account.disable` / `account.enable` in the same transaction. Idempotent:
- * the current state changes nothing and writes no audit entry. Throws `not_found`.
+ * Disables an account (it can no longer sign in, its sessions end at once and its unused
+ * password reset links stop working) or enables it again, audited `account.disable` /
+ * `account.enable` in the same transaction. Idempotent: the current state changes nothing and
+ * writes no audit entry. Throws `not_found`, and `conflict` when it would disable the last
+ * enabled admin or, with `selfId`, the signed-in admin themselves.
  */
 export function setAccountDisabled(
   deps: Pick<Deps, 'db' | 'now'>,
-  input: { username: string; disabled: boolean },
+  input: AccountRef & { disabled: boolean },
   actor: string,
+  selfId?: number,
 ): { changed: boolean } {
   const at = deps.now();
   return deps.db.transaction((tx) => {
     const account = tx
-      .select({ id: accounts.id, disabled: accounts.disabled })
+      .select({
+        id: accounts.id,
+        username: accounts.username,
+        role: accounts.role,
+        disabled: accounts.disabled,
+      })
       .from(accounts)
-      .where(sql`lower(${accounts.username}) = ${accountKey(input.username)}`)
+      .where(
+        'accountId' in input
+          ? eq(accounts.id, input.accountId)
+          : sql`lower(${accounts.username}) = ${accountKey(input.username)}`,
+      )
       .get();
     if (account === undefined) {
-      throw new DomainError('not_found', `no account named "${input.username}"`, 'username');
+      throw 'accountId' in input
+        ? new DomainError('not_found', 'no such account')
+        : new DomainError('not_found', `no account named "${input.username}"`, 'username');
     }
     if (account.disabled === input.disabled) return { changed: false };
+    if (input.disabled) keepAnAdmin(tx, account, 'disable', selfId);
     tx.update(accounts).set({ disabled: input.disabled }).where(eq(accounts.id, account.id)).run();
-    const ended = input.disabled
-      ? tx.delete(sessions).where(eq(sessions.accountId, account.id)).run().changes
-      : 0;
+    let details = {};
+    if (input.disabled) {
+      const sessionsEnded = tx
+        .delete(sessions)
+        .where(eq(sessions.accountId, account.id))
+        .run().changes;
+      const resetLinksCancelled = tx
+        .delete(passwordResetTokens)
+        .where(
+          and(eq(passwordResetTokens.accountId, account.id), isNull(passwordResetTokens.usedAt)),
+        )
+        .run().changes;
+      details = { username: account.username, sessionsEnded, resetLinksCancelled };
+    } else {
+      details = { username: account.username };
+    }
     appendAudit(tx, {
       at,
       actor,
       action: input.disabled ? 'account.disable' : 'account.enable',
       targetType: 'account',
       targetId: String(account.id),
-      details: input.disabled ? { sessionsEnded: ended } : {},
+      details,
     });
     return { changed: true };
   });

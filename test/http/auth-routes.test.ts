@@ -158,7 +158,8 @@ describe('requireRole', () => {
 
   it('guards every dashboard route: none answers a visitor with a page', async () => {
     const h = createHarness();
-    const open = ['/login', '/logout', '/setup', '/static/:file', '/hooks', '/healthz'];
+    // /reset/:token is for whoever holds a one-time password link (test/http/account-routes.test.ts).
+    const open = ['/login', '/logout', '/setup', '/reset', '/static/:file', '/hooks', '/healthz'];
     const guarded = h.app.routes.filter(
       (r) => r.method !== 'ALL' && !open.some((p) => r.path === p || r.path.startsWith(`${p}/`)),
     );
