@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { perConnection } from '../db/per-connection.ts';
+import type { ChannelSettings } from '../premod/premod-store.ts';
 import type { SenderStatus } from '../rules/evaluate-message.ts';
 import { parseSourceSettings, type SourceKind } from '../sources/source-kinds.ts';
 import type { KeyedSecret } from './hmac.ts';
@@ -87,10 +88,14 @@ function prepareAll(sqlite: Database.Database) {
     messageId: sqlite.prepare<[string, string], { id: number }>(
       'SELECT id FROM messages WHERE source_id = ? AND external_id = ?',
     ),
-    upsertChannel: sqlite.prepare<[string, string, number, number], { id: number }>(
+    /** With the channel's pre-moderation settings, which every text message needs. */
+    upsertChannel: sqlite.prepare<
+      [string, string, number, number],
+      { id: number } & ChannelSettings
+    >(
       `INSERT INTO channels (source_id, external_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (source_id, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
-       RETURNING id`,
+       RETURNING id, mode, approve_trusted, reject_blocked, similar_distance, emoji_repeat_seconds`,
     ),
     upsertSender: sqlite.prepare<
       {
@@ -98,7 +103,7 @@ function prepareAll(sqlite: Database.Database) {
         externalId: string;
         at: number;
       } & ActorIdentity,
-      { id: number; status: SenderStatus; first_seen_at: number }
+      { id: number; status: SenderStatus; first_seen_at: number; language: string | null }
     >(
       // Latest arrival wins, but a blank name or a missing CentralAuth identity never erases one.
       `INSERT INTO senders (source_id, external_id, screen_name, centralauth_id,
@@ -112,7 +117,7 @@ function prepareAll(sqlite: Database.Database) {
          centralauth_username = coalesce(excluded.centralauth_username, senders.centralauth_username),
          language = coalesce(excluded.language, senders.language),
          last_seen_at = max(senders.last_seen_at, excluded.last_seen_at)
-       RETURNING id, status, first_seen_at`,
+       RETURNING id, status, first_seen_at, language`,
     ),
     insertMessage: sqlite.prepare<{
       sourceId: string;

@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.ts';
+import { messageLanguage } from '../language/detect-language.ts';
+import { premoderateMessage, statusForRules } from '../premod/premoderate-message.ts';
 import { evaluateMessage, evaluateReaction } from '../rules/evaluate-message.ts';
 import { createTextView } from '../rules/match-text.ts';
 import { inferReactor } from './infer-reactor.ts';
@@ -32,9 +34,10 @@ export function storeMessage(
 }
 
 /**
- * Inserts a message not stored before, with its channel and sender, links reactions that came
- * first, and raises its flags (unless `evaluate` is false: the caller raises its own). For the
- * caller's transaction; returns the message id.
+ * Inserts a message not stored before, with its channel, sender and detected language, links
+ * reactions that came first, raises its flags and pre-moderates it (src/premod/) unless
+ * `evaluate` is false (the caller raises its own). For the caller's transaction; returns the
+ * message id.
  */
 export function insertNewMessage(
   db: Db,
@@ -45,7 +48,13 @@ export function insertNewMessage(
 ): number {
   const store = ingestStore(db);
   const { sourceId, receivedAt } = delivery;
-  const channelId = upsertChannel(store, sourceId, event.channelExternalId, receivedAt);
+  const channel = store.upsertChannel.get(
+    sourceId,
+    event.channelExternalId,
+    receivedAt,
+    receivedAt,
+  )!;
+  const channelId = channel.id;
   const sender =
     event.senderExternalId === null
       ? undefined
@@ -66,7 +75,7 @@ export function insertNewMessage(
       senderId: sender?.id ?? null,
       screenName: event.author.screenName,
       text: event.text,
-      language: event.author.language,
+      language: messageLanguage(event.text, event.author.language ?? sender?.language),
       sentAt: event.sentAt,
       receivedAt,
       deliveryId,
@@ -77,6 +86,8 @@ export function insertNewMessage(
   if (earlierReactions !== undefined)
     store.linkReactions.run(messageId, sourceId, event.externalId);
   if (options.evaluate === false) return messageId;
+  const senderStatus = sender?.status ?? null;
+  const rulesSee = statusForRules(channel.mode, senderStatus);
   evaluateMessage(
     db,
     {
@@ -91,8 +102,24 @@ export function insertNewMessage(
       view,
       reactions: JSON.parse(reactionsJson) as ReactionSnapshot,
     },
-    sender?.status ?? null,
+    rulesSee,
     receivedAt,
+  );
+  premoderateMessage(
+    db,
+    {
+      id: messageId,
+      channelId,
+      senderId: sender?.id ?? null,
+      senderStatus,
+      sentAt: event.sentAt,
+      view,
+      normalizedText: view.folded().text,
+    },
+    channel,
+    receivedAt,
+    // The rules reject a blocked sender's message themselves where they see the status.
+    rulesSee === 'blocked',
   );
   return messageId;
 }

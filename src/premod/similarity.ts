@@ -5,17 +5,22 @@ import { normalizeText } from '../rules/normalize.ts';
 const MAX_KEY_LENGTH = 500;
 const SPACE_AND_PUNCTUATION = /[\s\p{P}]+/gu;
 
+/** Punctuation at the edge of a word: `pills!!!` must not read as leetspeak `pillsiii`. */
+const EDGE_PUNCTUATION = /(?<=^|\s)\p{P}+|\p{P}+(?=\s|$)/gu;
+
 /**
  * The form look-alikes are compared in: normalized as the rules match text (case, confusables,
  * invisible characters, leetspeak, spaced-out letters), then without spaces and punctuation, so
- * `B U Y  cheap pills!!` and `buy cheap pills` are one text. `leetNormalized` is
- * normalizeText(text, { joinSpaced: true, leet: true }).text when the caller has it already.
+ * `B U Y  cheap p1lls!!` and `buy cheap pills` are one text.
  */
-export function similarityKey(text: string, leetNormalized?: string): string {
-  const normalized = leetNormalized ?? normalizeText(text, { joinSpaced: true, leet: true }).text;
+export function similarityKey(text: string): string {
+  const normalized = normalizeText(text.replace(EDGE_PUNCTUATION, ' '), {
+    joinSpaced: true,
+    leet: true,
+  }).text;
   const key = normalized.replace(SPACE_AND_PUNCTUATION, '');
   // A text of punctuation only ("???") keeps its characters rather than becoming empty.
-  return (key.length > 0 ? key : normalized.trim()).slice(0, MAX_KEY_LENGTH);
+  return (key.length > 0 ? key : text.trim()).slice(0, MAX_KEY_LENGTH);
 }
 
 /**
