@@ -16,6 +16,8 @@ import { auditRoutes } from './http/audit-routes.tsx';
 import { accountRoutes } from './http/account-routes.tsx';
 import { activityRoutes } from './http/activity-routes.tsx';
 import { sourceRoutes } from './http/source-routes.tsx';
+import { channelRoutes } from './http/channel-routes.tsx';
+import { displayAdminRoutes, displayFeedRoutes } from './http/display-routes.tsx';
 import { ruleRoutes } from './http/rule-routes.tsx';
 import { pageRenderer } from './http/page-renderer.tsx';
 import { isMachinePath } from './http/request-info.ts';
@@ -74,6 +76,10 @@ export function createApp(deps: Deps) {
       .route('/', accountRoutes)
       .route('/', activityRoutes)
       .route('/', sourceRoutes)
+      .route('/', channelRoutes)
+      .route('/', displayAdminRoutes)
+      // Display feeds: page headers (CSP) apply, but no session, cookies or CSRF (isMachinePath).
+      .route('/display', displayFeedRoutes)
       .route('/', ruleRoutes)
       .route('/', pageRoutes)
       .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))

@@ -55,6 +55,8 @@ export function Layout(props: LayoutProps) {
               {props.account.role !== 'moderator' ? <a href="/audit">Audit log</a> : null}
               <a href="/rules">Rules</a>
               {props.account.role === 'admin' ? <a href="/sources">Sources</a> : null}
+              <a href="/channels">Channels</a>
+              {props.account.role === 'admin' ? <a href="/displays">Displays</a> : null}
               <a href="/activity">Activity</a>
               {props.account.role === 'admin' ? <a href="/accounts">Accounts</a> : null}
             </nav>

@@ -23,6 +23,15 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(new URL('../../views/assets/sources.js', import.meta.url)),
   },
+  // The display overlay's own script and styles (views/overlay-page.tsx), no htmx.
+  'overlay.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../../views/assets/overlay.js', import.meta.url)),
+  },
+  'overlay.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(new URL('../../views/assets/overlay.css', import.meta.url)),
+  },
   'sse.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(resolve('htmx-ext-sse/dist/sse.min.js')),

@@ -59,7 +59,16 @@ export function wantsHtml(c: Context): boolean {
   return (c.req.header('accept') ?? '').includes('text/html');
 }
 
-/** Paths for machines, not people: no session, no CSRF, no cookies, JSON errors only. */
+/**
+ * Paths for machines, not people: no session, no CSRF, no cookies, JSON errors only. Display
+ * feeds (/display/...) are among them: a streaming tool opens them with a token that must
+ * never meet the dashboard's session.
+ */
 export function isMachinePath(path: string): boolean {
-  return path === '/healthz' || path === '/hooks' || path.startsWith('/hooks/');
+  return (
+    path === '/healthz' ||
+    path === '/hooks' ||
+    path.startsWith('/hooks/') ||
+    path.startsWith('/display/')
+  );
 }

@@ -1,0 +1,96 @@
+import { Hono, type Context } from 'hono';
+import { accountActor, ROLES } from '../auth/account-fields.ts';
+import { findChannel, listChannels } from '../channels/list-channels.ts';
+import { ChannelChanges, setChannelSettings } from '../channels/set-channel-settings.ts';
+import { DomainError } from '../errors.ts';
+import {
+  ChannelPageView,
+  ChannelSettingsForm,
+  ChannelsPageView,
+  type ChannelFormValues,
+} from '../../views/channels-page.tsx';
+import type { AppEnv } from './app-env.ts';
+import { textField } from './form-fields.ts';
+import { isHtmx } from './request-info.ts';
+import { requireRole } from './require-role.ts';
+
+const idParam = (c: Context<AppEnv>) => {
+  const id = Number(c.req.param('id'));
+  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such channel');
+  return id;
+};
+
+/** A whole number from a form field, or NaN (which the schema reports at its field). */
+const wholeNumber = (value: string) => (/^\s*\d{1,6}\s*$/.test(value) ? Number(value) : NaN);
+
+/** The form as the settings schema's input; unchecked boxes are absent from a form. */
+function readForm(form: Record<string, unknown>): ChannelFormValues {
+  return {
+    label: textField(form, 'label'),
+    mode: textField(form, 'mode') as ChannelFormValues['mode'],
+    approveTrusted: textField(form, 'approveTrusted') === 'on',
+    rejectBlocked: textField(form, 'rejectBlocked') === 'on',
+    similarDistance: wholeNumber(textField(form, 'similarDistance')),
+    emojiRepeatSeconds: wholeNumber(textField(form, 'emojiRepeatSeconds')),
+    screenNames: textField(form, 'screenNames') as ChannelFormValues['screenNames'],
+  };
+}
+
+/** Every field's first problem, for showing them all at once beside their fields. */
+function fieldErrors(values: ChannelFormValues): Record<string, string> {
+  const parsed = ChannelChanges.safeParse(values);
+  if (parsed.success) return {};
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  return errors;
+}
+
+/** Channels and their moderation settings: everyone signed in reads, admins change. */
+export const channelRoutes = new Hono<AppEnv>()
+  .get('/channels', requireRole(...ROLES), (c) =>
+    c.render(<ChannelsPageView channels={listChannels(c.var.deps.db)} />, { title: 'Channels' }),
+  )
+  .get('/channels/:id', requireRole(...ROLES), (c) => {
+    const channel = findChannel(c.var.deps.db, idParam(c));
+    if (channel === undefined) throw new DomainError('not_found', 'no such channel');
+    return c.render(
+      <ChannelPageView
+        channel={channel}
+        csrfToken={c.var.csrfToken}
+        canEdit={c.var.session!.account.role === 'admin'}
+        saved={c.req.query('done') === 'saved'}
+      />,
+      { title: `Channel ${channel.label ?? channel.externalId}` },
+    );
+  })
+  .post('/channels/:id', requireRole('admin'), async (c) => {
+    const channelId = idParam(c);
+    const channel = findChannel(c.var.deps.db, channelId);
+    if (channel === undefined) throw new DomainError('not_found', 'no such channel');
+    const values = readForm(await c.req.parseBody());
+    const errors = fieldErrors(values);
+    if (Object.keys(errors).length === 0) {
+      const actor = accountActor(c.var.session!.account);
+      setChannelSettings(c.var.deps, { channelId, actor, ...values });
+      if (!isHtmx(c)) return c.redirect(`/channels/${channelId}?done=saved`, 303);
+    }
+    const ok = Object.keys(errors).length === 0;
+    const form = (
+      <ChannelSettingsForm
+        channel={ok ? findChannel(c.var.deps.db, channelId)! : channel}
+        values={ok ? undefined : values}
+        errors={errors}
+        csrfToken={c.var.csrfToken}
+        canEdit
+        saved={ok}
+      />
+    );
+    if (isHtmx(c)) return c.html(form, ok ? 200 : 422);
+    c.status(422);
+    return c.render(
+      <ChannelPageView channel={channel} csrfToken={c.var.csrfToken} canEdit form={form} />,
+      {
+        title: `Channel ${channel.label ?? channel.externalId}`,
+      },
+    );
+  });

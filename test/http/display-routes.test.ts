@@ -1,0 +1,320 @@
+import { describe, expect, it } from 'vitest';
+import { setChannelSettings } from '../../src/channels/set-channel-settings.ts';
+import { createDisplay } from '../../src/display/create-display.ts';
+import { decideMessage, type Verdict } from '../../src/moderation/decide-message.ts';
+import { auditRows } from '../helpers/accounts.ts';
+import { BROWSER, postForm, signedIn } from '../helpers/dashboard.ts';
+import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
+import { createHarness, type Harness } from '../helpers/harness.ts';
+import { addFixtureSource } from '../helpers/sources.ts';
+import { postSigned } from '../helpers/webhook-request.ts';
+import { findAll, parseXml } from '../display/parse-xml.ts';
+
+const SECRET = eventyayFixtures.secret;
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+type FeedJson = {
+  name: string;
+  items: { id: number; text: string; screenName: string | null; highlighted: boolean }[];
+};
+
+/** A source with one channel (made by its first message) and a display of that channel. */
+async function setup(mode: 'post' | 'pre' = 'pre', isPublic = false) {
+  const h = createHarness();
+  const { id: sourceId } = addFixtureSource(h);
+  let next = 1;
+  const post = async (overrides: Record<string, unknown> = {}) => {
+    const externalId = next++;
+    const res = await postSigned(
+      h,
+      sourceId,
+      textPayload({
+        message_id: externalId,
+        timestamp: `2026-05-01T12:${String(10 + externalId).padStart(2, '0')}:00.000000+00:00`,
+        ...overrides,
+      }),
+      SECRET,
+    );
+    expect(res.status).toBe(200);
+    return idOf(h, externalId);
+  };
+  await post({ message: 'first' });
+  const channelId = (h.db.$client.prepare('SELECT id FROM channels').get() as { id: number }).id;
+  setChannelSettings(h.deps, { channelId, actor: 'test', mode });
+  const display = createDisplay(
+    h.deps,
+    { name: 'Hall screen', channelIds: [channelId], isPublic },
+    'test',
+  );
+  return { h, post, channelId, display, base: `/display/${display.token}` };
+}
+
+const idOf = (h: Harness, externalId: number) =>
+  (
+    h.db.$client
+      .prepare('SELECT id FROM messages WHERE external_id = ?')
+      .get(String(externalId)) as {
+      id: number;
+    }
+  ).id;
+
+const decide = (h: Harness, messageId: number, verdict: Verdict) => {
+  const basis = h.db.$client
+    .prepare('SELECT decision_id AS d FROM messages WHERE id = ?')
+    .get(messageId) as { d: number | null };
+  decideMessage(h.deps, { messageId, verdict, basisDecisionId: basis.d }, 'test');
+};
+
+const feed = async (h: Harness, base: string) => {
+  const res = await h.app.request(`${base}/feed.json`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as FeedJson;
+};
+const texts = (f: FeedJson) => f.items.map((i) => i.text);
+
+describe('what a display shows', () => {
+  it('shows only approved and highlighted messages of a pre-moderated channel, newest first', async () => {
+    const { h, post, base } = await setup('pre');
+    const a = await post({ message: 'approved one' });
+    const b = await post({ message: 'highlighted one' });
+    const c = await post({ message: 'rejected one' });
+    await post({ message: 'still pending' });
+    decide(h, a, 'approve');
+    decide(h, b, 'highlight');
+    decide(h, c, 'reject');
+    const f = await feed(h, base);
+    expect(texts(f)).toEqual(['highlighted one', 'approved one']);
+    expect(f.items.map((i) => i.highlighted)).toEqual([true, false]);
+    expect(f.name).toBe('Hall screen');
+  });
+
+  it('shows every message but rejected and deleted ones of a post-moderated channel', async () => {
+    const { h, post, base } = await setup('post');
+    await post({ message: 'unreviewed' });
+    const r = await post({ message: 'rejected' });
+    decide(h, r, 'reject');
+    const d = await post({ message: 'deleted' });
+    h.db.$client.prepare('UPDATE messages SET deleted_at = 1 WHERE id = ?').run(d);
+    expect(texts(await feed(h, base))).toEqual(['unreviewed', 'first']);
+  });
+
+  it('removes a message rejected after approval', async () => {
+    const { h, post, base } = await setup('pre');
+    const a = await post({ message: 'oops' });
+    decide(h, a, 'approve');
+    expect(texts(await feed(h, base))).toEqual(['oops']);
+    decide(h, a, 'reject');
+    expect(texts(await feed(h, base))).toEqual([]);
+  });
+
+  it.each([
+    ['show', 'Carol Danvers'],
+    ['short', 'Carol D.'],
+    ['hide', null],
+  ] as const)('with screen names %s shows %j', async (screenNames, expected) => {
+    const { h, post, base, channelId } = await setup('post');
+    await post({ message: 'hi', screen_name: 'Carol Danvers' });
+    setChannelSettings(h.deps, { channelId, actor: 'test', screenNames });
+    const f = await feed(h, base);
+    expect(f.items[0]!.screenName).toBe(expected);
+    const overlay = await (await h.app.request(`${base}/overlay`)).text();
+    if (expected === null) expect(overlay).not.toContain('class="name"');
+    else expect(overlay).toContain(`<span class="name">${expected}</span>`);
+    if (screenNames !== 'show') expect(overlay).not.toContain('Danvers');
+  });
+});
+
+describe('display formats', () => {
+  it('renders hostile text as text on the overlay, in JSON and in well-formed RSS', async () => {
+    const { h, post, base } = await setup('pre');
+    const id = await post({ message: HOSTILE, screen_name: '<b>Bob</b>' });
+    decide(h, id, 'highlight');
+    const overlay = await h.app.request(`${base}/overlay?transparent=1&limit=5`);
+    expect(overlay.status).toBe(200);
+    const html = await overlay.text();
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;b&gt;Bob&lt;/b&gt;');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('class="item highlighted"');
+    expect(html).toContain('class="overlay transparent"');
+    expect(html).toContain(`data-events="${base}/events"`);
+    expect(html).not.toMatch(/href="\/(?!static\/)/);
+    expect(overlay.headers.get('content-security-policy')).toContain("script-src 'self'");
+
+    const json = await h.app.request(`${base}/feed.json`);
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await json.json()).toEqual({
+      name: 'Hall screen',
+      items: [
+        {
+          id,
+          text: HOSTILE,
+          screenName: '<b>Bob</b>',
+          highlighted: true,
+          sentAt: '2026-05-01T12:12:00.000Z',
+          channel: null,
+        },
+      ],
+    });
+
+    const rss = await h.app.request(`${base}/feed.rss`);
+    expect(rss.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    const xml = await rss.text();
+    expect(xml).not.toContain('<img');
+    const doc = parseXml(xml);
+    const [item] = findAll(doc, 'item');
+    expect(findAll(item!, 'description')[0]!.text).toBe(HOSTILE);
+    expect(findAll(item!, 'category')[0]!.text).toBe('highlighted');
+    expect(findAll(doc, 'link')[0]!.text).toBe(`http://127.0.0.1:8787${base}/overlay`);
+  });
+
+  it('answers a bad overlay option with 422', async () => {
+    const { h, base } = await setup();
+    expect((await h.app.request(`${base}/overlay?limit=500`)).status).toBe(422);
+    expect((await h.app.request(`${base}/overlay?transparent=yes`)).status).toBe(422);
+  });
+});
+
+describe('display access', () => {
+  it('needs the token unless public, and answers a wrong one with 404', async () => {
+    const { h, display } = await setup('pre', false);
+    const wrong = 'A'.repeat(43);
+    for (const path of [
+      `/display/${wrong}/feed.json`,
+      `/display/${wrong}/overlay`,
+      '/display/short/feed.rss',
+      `/display/public/${display.id}/feed.json`,
+      `/display/public/${display.id}/overlay`,
+      '/display/public/x/feed.json',
+      `/display/${display.id}/feed.json`,
+    ]) {
+      const res = await h.app.request(path, { headers: BROWSER });
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).not.toContain('Hall screen');
+    }
+  });
+
+  it('opens a public display by its number too', async () => {
+    const { h, display } = await setup('post', true);
+    const f = await feed(h, `/display/public/${display.id}`);
+    expect(texts(f)).toEqual(['first']);
+    expect(texts(await feed(h, `/display/${display.token}`))).toEqual(['first']);
+    const html = await (await h.app.request(`/display/public/${display.id}/overlay`)).text();
+    expect(html).toContain(`data-events="/display/public/${display.id}/events"`);
+  });
+
+  it('stops answering a rotated token at once', async () => {
+    const { h, base, display } = await setup();
+    const admin = await signedIn(h, 'admin');
+    const res = await postForm(
+      h,
+      `/displays/${display.id}/rotate`,
+      { _csrf: admin.csrfToken },
+      { cookie: admin.cookie },
+    );
+    expect(res.status).toBe(303);
+    expect((await h.app.request(`${base}/feed.json`)).status).toBe(404);
+    expect((await h.app.request(`${base}/overlay`)).status).toBe(404);
+    const token = (h.db.$client.prepare('SELECT token FROM displays').get() as { token: string })
+      .token;
+    expect(token).not.toBe(display.token);
+    expect((await h.app.request(`/display/${token}/feed.json`)).status).toBe(200);
+    const audit = auditRows(h).find((r) => r.action === 'display.rotate')!;
+    expect(audit.details_json).not.toContain(token);
+    expect(audit.details_json).not.toContain(display.token);
+  });
+
+  it('sets no cookie, reads none, and the token opens nothing in the dashboard', async () => {
+    const { h, base, display } = await setup();
+    const moderator = await signedIn(h, 'admin');
+    for (const [path, cookie] of ['overlay', 'feed.json', 'feed.rss'].flatMap((p) => [
+      [p, moderator.cookie],
+      [p, undefined],
+    ])) {
+      const res = await h.app.request(`${base}/${path}`, {
+        headers: { ...BROWSER, ...(cookie === undefined ? {} : { cookie }) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const body = await res.text();
+      expect(body).not.toContain(moderator.csrfToken);
+      expect(body).not.toContain('Sign out');
+    }
+    const missing = await h.app.request(`/display/${'B'.repeat(43)}/overlay`, { headers: BROWSER });
+    expect(missing.headers.getSetCookie()).toEqual([]);
+    for (const path of ['/', `/?token=${display.token}`, '/displays', `/displays/${display.id}`]) {
+      const res = await h.app.request(path, {
+        headers: { ...BROWSER, authorization: `Bearer ${display.token}` },
+      });
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location')).toMatch(/^\/login/);
+    }
+  });
+
+  it('refuses POSTs to display URLs', async () => {
+    const { h, base } = await setup();
+    const res = await h.app.request(`${base}/feed.json`, { method: 'POST' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('live display events', () => {
+  async function readUntil(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    seen: { text: string },
+    wanted: string,
+  ) {
+    const decoder = new TextDecoder();
+    const deadline = Date.now() + 3000;
+    while (!seen.text.includes(wanted) && Date.now() < deadline) {
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((r) => setTimeout(() => r(null), 400)),
+      ]);
+      if (chunk?.value) seen.text += decoder.decode(chunk.value);
+      if (chunk?.done) break;
+    }
+    return seen.text.includes(wanted);
+  }
+
+  it('streams a snapshot, then approvals, restyles and removals, and ends on rotation', async () => {
+    const { h, post, base, display } = await setup('pre');
+    const a = await post({ message: 'will be approved' });
+    const controller = new AbortController();
+    const res = await h.app.request(`${base}/events`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const reader = res.body!.getReader();
+    const seen = { text: '' };
+    try {
+      expect(await readUntil(reader, seen, 'event: snapshot')).toBe(true);
+      expect(seen.text).toContain('data: {"items":[]}');
+      decide(h, a, 'approve');
+      expect(await readUntil(reader, seen, 'event: upsert')).toBe(true);
+      expect(seen.text).toContain(
+        '"text":"will be approved","screenName":"Carol","highlighted":false',
+      );
+      seen.text = '';
+      decide(h, a, 'highlight');
+      expect(await readUntil(reader, seen, '"highlighted":true')).toBe(true);
+      seen.text = '';
+      decide(h, a, 'reject');
+      expect(await readUntil(reader, seen, 'event: remove')).toBe(true);
+      expect(seen.text).toContain(`data: {"id":${a}}`);
+      seen.text = '';
+      const admin = await signedIn(h, 'admin');
+      await postForm(
+        h,
+        `/displays/${display.id}/rotate`,
+        { _csrf: admin.csrfToken },
+        { cookie: admin.cookie },
+      );
+      expect(await readUntil(reader, seen, 'event: gone')).toBe(true);
+    } finally {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,202 @@
+import type { Child } from 'hono/jsx';
+import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
+import { CsrfField } from './components/csrf-field.tsx';
+import { When } from './components/when.tsx';
+
+/** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
+export type ChannelFormValues = Omit<ChannelSettings, 'label'> & { label: string };
+
+const NAMES = { show: 'shown', short: 'shortened (Ada L.)', hide: 'hidden' } as const;
+
+/** Every channel with its mode and fast lanes; each links to its settings. */
+export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
+  return (
+    <section class="channels-page" data-page="channels">
+      <h1>Channels</h1>
+      <p class="muted">
+        Channels appear with their first message. Post-moderated: messages show on displays unless
+        rejected. Pre-moderated: every message waits for approval and shows nowhere until then.
+      </p>
+      {props.channels.length === 0 ? <p class="empty">No channels yet.</p> : null}
+      <table class="messages">
+        <thead>
+          <tr>
+            <th>Channel</th>
+            <th>Source</th>
+            <th>Mode</th>
+            <th>Waiting</th>
+            <th>Fast lanes</th>
+            <th>Screen names</th>
+            <th>Last message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.channels.map((ch) => (
+            <tr data-channel-id={String(ch.id)}>
+              <td>
+                <a href={`/channels/${ch.id}`}>{ch.label ?? ch.externalId}</a>
+                {ch.label === null ? null : <div class="muted">{ch.externalId}</div>}
+              </td>
+              <td>{ch.sourceName}</td>
+              <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
+              <td>{ch.pending}</td>
+              <td>
+                {[
+                  ch.approveTrusted ? 'trusted approved' : null,
+                  ch.rejectBlocked ? 'blocked rejected' : null,
+                  ch.emojiRepeatSeconds > 0 ? `emoji repeats ${ch.emojiRepeatSeconds} s` : null,
+                  `similar ≤ ${ch.similarDistance}`,
+                ]
+                  .filter((v) => v !== null)
+                  .join(', ')}
+              </td>
+              <td>{NAMES[ch.screenNames]}</td>
+              <td>
+                <When at={ch.lastSeenAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function FieldError(props: { errors: Record<string, string>; field: string }) {
+  const message = props.errors[props.field];
+  return message === undefined ? null : (
+    <span class="field-error" role="alert">
+      {message}
+    </span>
+  );
+}
+
+/**
+ * A channel's settings form; admins save it (htmx swaps it in place, with 422 and every field's
+ * error beside the field), others see it disabled.
+ */
+export function ChannelSettingsForm(props: {
+  channel: ChannelSummary;
+  csrfToken: string;
+  canEdit: boolean;
+  values?: ChannelFormValues | undefined;
+  errors?: Record<string, string>;
+  saved?: boolean;
+}) {
+  const ch = props.channel;
+  const v: ChannelFormValues = props.values ?? { ...ch, label: ch.label ?? '' };
+  const errors = props.errors ?? {};
+  const action = `/channels/${ch.id}`;
+  const number = (n: number) => (Number.isNaN(n) ? '' : String(n));
+  return (
+    <form
+      class="channel-form"
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
+      <CsrfField token={props.csrfToken} />
+      {props.saved ? (
+        <p class="flash" role="status">
+          Saved.
+        </p>
+      ) : null}
+      <fieldset disabled={!props.canEdit}>
+        <label>
+          Label
+          <input name="label" maxlength={100} value={v.label} />
+          <FieldError errors={errors} field="label" />
+        </label>
+        <label>
+          Mode
+          <select name="mode">
+            <option value="post" selected={v.mode === 'post'}>
+              post: show unless rejected
+            </option>
+            <option value="pre" selected={v.mode === 'pre'}>
+              pre: show only once approved
+            </option>
+          </select>
+          <FieldError errors={errors} field="mode" />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="approveTrusted" checked={v.approveTrusted} />
+          Approve trusted senders' messages on arrival (pre-moderated channels)
+        </label>
+        <label class="check">
+          <input type="checkbox" name="rejectBlocked" checked={v.rejectBlocked} />
+          Reject blocked senders' messages on arrival (pre-moderated channels)
+        </label>
+        <label>
+          Similar distance k (0–5 edits, for "reject similar" and "block similar")
+          <input
+            name="similarDistance"
+            type="number"
+            min="0"
+            max="5"
+            step="1"
+            value={number(v.similarDistance)}
+          />
+          <FieldError errors={errors} field="similarDistance" />
+        </label>
+        <label>
+          Approve a repeated emoji-only message within this many seconds (0 = off, at most 3600)
+          <input
+            name="emojiRepeatSeconds"
+            type="number"
+            min="0"
+            max="3600"
+            step="1"
+            value={number(v.emojiRepeatSeconds)}
+          />
+          <FieldError errors={errors} field="emojiRepeatSeconds" />
+        </label>
+        <label>
+          Screen names on displays
+          <select name="screenNames">
+            {(['show', 'short', 'hide'] as const).map((m) => (
+              <option value={m} selected={v.screenNames === m}>
+                {NAMES[m]}
+              </option>
+            ))}
+          </select>
+          <FieldError errors={errors} field="screenNames" />
+        </label>
+        {props.canEdit ? <button type="submit">Save</button> : null}
+      </fieldset>
+    </form>
+  );
+}
+
+/** One channel: where it comes from and its settings. */
+export function ChannelPageView(props: {
+  channel: ChannelSummary;
+  csrfToken: string;
+  canEdit: boolean;
+  saved?: boolean;
+  /** The form to show instead (with its errors). */
+  form?: Child;
+}) {
+  const ch = props.channel;
+  return (
+    <section class="channels-page" data-page="channel">
+      <p>
+        <a href="/channels">← Channels</a>
+      </p>
+      <h1>{ch.label ?? ch.externalId}</h1>
+      <p class="muted">
+        {`${ch.sourceName} · ${ch.externalId} · ${ch.pending} waiting for approval`}
+      </p>
+      {props.form ?? (
+        <ChannelSettingsForm
+          channel={ch}
+          csrfToken={props.csrfToken}
+          canEdit={props.canEdit}
+          saved={props.saved ?? false}
+        />
+      )}
+    </section>
+  );
+}

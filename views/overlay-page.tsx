@@ -1,0 +1,55 @@
+import type { FeedItem } from '../src/display/display-feed.ts';
+
+export type OverlayPageProps = {
+  title: string;
+  items: FeedItem[];
+  /** The display's event stream (its URL carries the same token or public id). */
+  eventsUrl: string;
+  transparent: boolean;
+  limit: number;
+};
+
+/** One message on the overlay; views/assets/overlay.js builds the same markup for live ones. */
+export function OverlayItem(props: { item: FeedItem }) {
+  const { item } = props;
+  return (
+    <li
+      class={item.highlighted ? 'item highlighted' : 'item'}
+      data-id={String(item.id)}
+      data-sent-at={item.sentAt}
+    >
+      {item.screenName === null ? null : <span class="name">{item.screenName}</span>}
+      <span class="text">{item.text}</span>
+    </li>
+  );
+}
+
+/**
+ * The page a streaming tool shows as a browser source: no dashboard frame, no links, no
+ * cookies; large text, newest on top. Live changes come over SSE (views/assets/overlay.js).
+ */
+export function OverlayPage(props: OverlayPageProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href="/static/overlay.css" />
+        <script src="/static/overlay.js" defer></script>
+      </head>
+      <body
+        class={props.transparent ? 'overlay transparent' : 'overlay'}
+        data-events={props.eventsUrl}
+        data-limit={String(props.limit)}
+      >
+        <ol id="feed" class="feed" aria-live="polite">
+          {props.items.slice(0, props.limit).map((item) => (
+            <OverlayItem item={item} />
+          ))}
+        </ol>
+      </body>
+    </html>
+  );
+}
