@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
 import { addRuleCommand } from './rule-command.ts';
 import { addExportCommand } from './export-command.ts';
+import { addSimulateCommand } from './simulate-command.ts';
 import { addSourceCommand } from './source-command.ts';
 import { addUserCommand } from './user-command.ts';
 
@@ -46,6 +47,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   addExportCommand(program, io, config);
   addRuleCommand(program, io, config);
   addUserCommand(program, io, config);
+  addSimulateCommand(program, io, config);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
