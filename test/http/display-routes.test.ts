@@ -318,3 +318,127 @@ describe('live display events', () => {
     }
   });
 });
+
+describe('the displays screens', () => {
+  const create = (
+    h: Harness,
+    b: Awaited<ReturnType<typeof signedIn>>,
+    fields: [string, string][],
+  ) =>
+    h.app.request('/displays', {
+      method: 'POST',
+      headers: {
+        ...BROWSER,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://localhost',
+        cookie: b.cookie,
+        'hx-request': 'true',
+      },
+      body: new URLSearchParams([['_csrf', b.csrfToken], ...fields]),
+    });
+
+  it('lets an admin create a display of several channels and shows its URLs', async () => {
+    const { h, post, channelId } = await setup('post');
+    await post({ message: 'elsewhere', channel: 'second-channel' });
+    const second = (
+      h.db.$client.prepare('SELECT id FROM channels WHERE id <> ?').get(channelId) as { id: number }
+    ).id;
+    const admin = await signedIn(h, 'admin');
+    const res = await create(h, admin, [
+      ['name', 'Both rooms'],
+      ['channel', String(channelId)],
+      ['channel', String(second)],
+      ['public', 'on'],
+    ]);
+    expect(res.status).toBe(204);
+    const target = res.headers.get('hx-redirect')!;
+    expect(target).toMatch(/^\/displays\/\d+\?done=created$/);
+    const row = h.db.$client
+      .prepare("SELECT id, token, is_public AS isPublic FROM displays WHERE name = 'Both rooms'")
+      .get() as { id: number; token: string; isPublic: number };
+    expect(row.isPublic).toBe(1);
+    const page = await (
+      await h.app.request(target, { headers: { ...BROWSER, cookie: admin.cookie } })
+    ).text();
+    expect(page).toContain(`http://127.0.0.1:8787/display/${row.token}/overlay`);
+    expect(page).toContain(`http://127.0.0.1:8787/display/public/${row.id}/feed.rss`);
+    expect(page).toContain('Display created.');
+    expect(texts(await feed(h, `/display/${row.token}`))).toEqual(['elsewhere', 'first']);
+    const audit = auditRows(h).findLast((r) => r.action === 'display.create')!;
+    expect(audit.actor).toBe('account:admin1');
+    expect(audit.details_json).not.toContain(row.token);
+  });
+
+  it('answers a bad display form with 422 and the error beside its field, in place', async () => {
+    const { h, channelId } = await setup();
+    const admin = await signedIn(h, 'admin');
+    const noChannel = await create(h, admin, [['name', 'Screen']]);
+    expect(noChannel.status).toBe(422);
+    const html = await noChannel.text();
+    expect(html).toMatch(/^<form class="display-form"/);
+    expect(html).toContain('choose at least one channel');
+    expect(html).toContain('value="Screen"');
+    const noName = await create(h, admin, [
+      ['name', ' '],
+      ['channel', String(channelId)],
+    ]);
+    expect(noName.status).toBe(422);
+    expect(await noName.text()).toContain('name must not be empty');
+    const unknown = await create(h, admin, [
+      ['name', 'x'],
+      ['channel', '999'],
+    ]);
+    expect(unknown.status).toBe(422);
+    expect(h.count('displays')).toBe(1);
+  });
+
+  it('edits and deletes a display, and its URLs follow', async () => {
+    const { h, base, display } = await setup();
+    const admin = await signedIn(h, 'admin');
+    const edit = await postForm(
+      h,
+      `/displays/${display.id}`,
+      { _csrf: admin.csrfToken, name: 'Renamed', channel: '1', public: 'on' },
+      { cookie: admin.cookie },
+    );
+    expect(edit.status).toBe(303);
+    expect((await feed(h, `/display/public/${display.id}`)).name).toBe('Renamed');
+    const del = await postForm(
+      h,
+      `/displays/${display.id}/delete`,
+      { _csrf: admin.csrfToken },
+      { cookie: admin.cookie },
+    );
+    expect(del.status).toBe(303);
+    expect((await h.app.request(`${base}/feed.json`)).status).toBe(404);
+    expect(auditRows(h).map((r) => r.action)).toEqual(
+      expect.arrayContaining(['display.update', 'display.delete']),
+    );
+  });
+
+  it('is for admins only: moderators and auditors get 403, visitors the sign-in page', async () => {
+    const { h, display } = await setup();
+    for (const role of ['moderator', 'auditor'] as const) {
+      const b = await signedIn(h, role);
+      const page = await h.app.request('/displays', { headers: { ...BROWSER, cookie: b.cookie } });
+      expect(page.status).toBe(403);
+      expect(await page.text()).not.toContain(display.token);
+      for (const path of ['/displays', `/displays/${display.id}/rotate`]) {
+        const res = await postForm(
+          h,
+          path,
+          { _csrf: b.csrfToken, name: 'x', channel: '1' },
+          { cookie: b.cookie },
+        );
+        expect(res.status, path).toBe(403);
+      }
+      const nav = await (
+        await h.app.request('/', { headers: { ...BROWSER, cookie: b.cookie } })
+      ).text();
+      expect(nav).not.toContain('href="/displays"');
+    }
+    expect((await h.app.request('/displays', { headers: BROWSER })).status).toBe(303);
+    expect(h.count('displays')).toBe(1);
+    expect(auditRows(h).filter((r) => r.action === 'display.rotate')).toEqual([]);
+  });
+});
