@@ -59,7 +59,7 @@ const admin = requireRole('admin');
 const actorOf = (c: Context<AppEnv>) => accountActor(c.var.session!.account);
 
 function findSummary(c: Context<AppEnv>): SourceSummary {
-  const source = listSources(c.var.deps).find((s) => s.id === c.req.param('id'));
+  const [source] = listSources(c.var.deps, c.req.param('id'));
   if (source === undefined) throw new DomainError('not_found', 'no such source');
   return source;
 }

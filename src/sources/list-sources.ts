@@ -15,19 +15,30 @@ export type SourceSummary = {
   rejectedDeliveries: number;
 };
 
-/** Every source with its secret and delivery counts; secrets themselves are never read. */
-export function listSources(deps: Pick<Deps, 'db' | 'now'>): SourceSummary[] {
+/**
+ * Every source (or only the one with `onlyId`) with its secret and delivery counts; secrets
+ * themselves are never read.
+ */
+export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): SourceSummary[] {
   const now = deps.now();
+  // The newest delivery is found per kind through deliveries_source_kind_idx (source_id, kind,
+  // id), one index seek each: max(received_at) over a source would read every row it has.
+  const newest = (kind: string) =>
+    sql`coalesce((SELECT max(d.id) FROM deliveries d WHERE d.source_id = s.id
+      AND d.kind = ${kind}), 0)`;
   return deps.db.all<SourceSummary>(sql`
     SELECT s.id, s.kind, s.name, s.status, s.created_at AS createdAt,
       (SELECT count(*) FROM source_secrets k WHERE k.source_id = s.id
          AND (k.expires_at IS NULL OR k.expires_at > ${now})) AS activeSecrets,
       (SELECT min(k.expires_at) FROM source_secrets k WHERE k.source_id = s.id
          AND k.expires_at > ${now}) AS nextSecretExpiry,
-      (SELECT max(d.received_at) FROM deliveries d WHERE d.source_id = s.id) AS lastDeliveryAt,
+      (SELECT d.received_at FROM deliveries d WHERE d.id =
+         max(${newest('event')}, ${newest('challenge')}, ${newest('before_send')}))
+        AS lastDeliveryAt,
       (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
          AND d.outcome IN ('accepted', 'duplicate')) AS acceptedDeliveries,
       coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id), 0)
         AS rejectedDeliveries
-    FROM sources s ORDER BY s.created_at, s.id`);
+    FROM sources s ${onlyId === undefined ? sql`` : sql`WHERE s.id = ${onlyId}`}
+    ORDER BY s.created_at, s.id`);
 }
