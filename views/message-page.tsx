@@ -2,6 +2,12 @@ import type { MessageInContext } from '../src/moderation/message-in-context.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
+import { languageName } from './components/language-name.ts';
+import {
+  SIMILAR_ACTIONS,
+  SimilarActions,
+  type SimilarAction,
+} from './components/similar-actions.tsx';
 import { When } from './components/when.tsx';
 import { HelpDialog } from './queue-page.tsx';
 
@@ -24,6 +30,7 @@ export function MessagePageView(props: MessageView) {
       ? [{ start: f.spanStart, end: f.spanEnd }]
       : [],
   );
+  const pending = item.flags.some((f) => f.status === 'open' && f.origin === 'pending');
   return (
     <section class="message-page" data-page="message" data-message-id={m.id}>
       <p>
@@ -43,7 +50,13 @@ export function MessagePageView(props: MessageView) {
       <p class="meta">
         <When at={m.sentAt} /> · {m.channelLabel ?? m.channelExternalId} · {m.sourceName} · state{' '}
         <strong class={`state ${m.state}`}>{m.state}</strong>
-        {m.language ? ` · ${m.language}` : ''}
+        {pending ? (
+          <>
+            {' '}
+            <span class="badge pending">pending approval</span>
+          </>
+        ) : null}
+        {m.language ? ` · ${languageName(m.language)} (${m.language})` : ''}
       </p>
       <ol class="context">
         {item.before.map((c) => (
@@ -66,6 +79,14 @@ export function MessagePageView(props: MessageView) {
             target="#decide"
             next={props.next}
           />
+          {pending ? (
+            <SimilarActions
+              messageId={m.id}
+              csrfToken={props.csrfToken}
+              target="#decide"
+              back={`/messages/${m.id}`}
+            />
+          ) : null}
         </div>
       ) : null}
       <h2>Flags</h2>
@@ -214,5 +235,32 @@ function SenderPanel(props: {
         </form>
       ) : null}
     </aside>
+  );
+}
+
+/** Asks before rejecting look-alikes, for a form posted without JavaScript. */
+export function SimilarConfirmPage(props: {
+  action: SimilarAction;
+  message: { id: number; text: string; screenName: string };
+  csrfToken: string;
+  back: string;
+}) {
+  const a = SIMILAR_ACTIONS.find((x) => x.action === props.action)!;
+  const { message } = props;
+  return (
+    <section class="confirm-page">
+      <h1>{a.label}?</h1>
+      <p>
+        <span class="screen-name">{message.screenName || '(no name)'}</span>:{' '}
+        <span class="chat-text">{message.text}</span>
+      </p>
+      <p>{a.confirm}</p>
+      <form method="post" action={`/messages/${message.id}/${a.action}`}>
+        <CsrfField token={props.csrfToken} />
+        <input type="hidden" name="confirmed" value="1" />
+        <input type="hidden" name="back" value={props.back} />
+        <button type="submit">{a.label}</button> <a href={`/messages/${message.id}`}>Cancel</a>
+      </form>
+    </section>
   );
 }

@@ -1,7 +1,16 @@
-import type { QueueFilters, QueueItem, QueuePage } from '../src/moderation/review-queue.ts';
+import {
+  FLAG_ORIGINS,
+  type QueueFilters,
+  type QueueItem,
+  type QueuePage,
+  type QueueShare,
+} from '../src/moderation/review-queue.ts';
+import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
+import { languageName } from './components/language-name.ts';
+import { SimilarActions } from './components/similar-actions.tsx';
 import { ago } from './components/when.tsx';
 
 export type QueueView = {
@@ -14,7 +23,31 @@ export type QueueView = {
   canDecide: boolean;
   /** For the hint on connecting a chat, shown while the queue is empty. */
   publicUrl: string;
+  /** The moderator's share of the queue (remembered in a cookie, so live refreshes keep it). */
+  share: QueueShare;
 };
+
+/** The bands a moderator can take: 1 of 2 … 4 of 4. */
+const BANDS = [2, 3, 4].flatMap((of) => Array.from({ length: of }, (_, i) => `${i + 1}/${of}`));
+
+/** "1 of 2 · German", or "the whole queue". */
+export function shareLabel(share: QueueShare): string {
+  const parts = [
+    ...(share.band ? [`${share.band.index} of ${share.band.of}`] : []),
+    ...(share.language ? [languageName(share.language)] : []),
+  ];
+  return parts.length === 0 ? 'the whole queue' : parts.join(' · ');
+}
+
+/** The languages to offer: those present (with counts), and the chosen one even when absent. */
+function languageOptions(queue: QueuePage, chosen: (string | undefined)[]) {
+  const options = queue.languages.map((l) => ({ ...l }));
+  for (const language of chosen) {
+    if (language !== undefined && !options.some((o) => o.language === language))
+      options.push({ language, count: 0 });
+  }
+  return options;
+}
 
 /** The review queue: filters, open-item counts, and the live list of flagged messages. */
 export function QueuePageView(props: QueueView) {
@@ -56,9 +89,19 @@ export function QueuePageView(props: QueueView) {
           ))}
         </select>
         <select name="origin" aria-label="Origin">
-          {['', 'rule', 'report', 'reaction', 'moderator', 'sender'].map((o) => (
+          {['', ...FLAG_ORIGINS].map((o) => (
             <option value={o} selected={(f.origin ?? '') === o}>
               {o === '' ? 'Any origin' : o}
+            </option>
+          ))}
+        </select>
+        <select name="lang" aria-label="Language">
+          <option value="" selected={f.language === undefined}>
+            Any language
+          </option>
+          {languageOptions(props.queue, [f.language]).map((l) => (
+            <option value={l.language} selected={f.language === l.language}>
+              {languageName(l.language)} ({l.count})
             </option>
           ))}
         </select>
@@ -88,6 +131,7 @@ export function QueuePageView(props: QueueView) {
           Export CSV
         </a>
       </form>
+      <ShareForm {...props} />
       <div
         id="queue"
         hx-ext="sse"
@@ -103,16 +147,92 @@ export function QueuePageView(props: QueueView) {
   );
 }
 
+/**
+ * Which part of the queue this moderator reads: a band (message id modulo N) and/or a
+ * language, so that moderators working together do not read the same messages.
+ */
+function ShareForm(props: QueueView) {
+  const { share } = props;
+  const band = share.band ? `${share.band.index}/${share.band.of}` : '';
+  return (
+    <details class="share-form">
+      <summary>Take a share of the queue</summary>
+      <form method="post" action="/queue/share">
+        <CsrfField token={props.csrfToken} />
+        <input type="hidden" name="back" value={`/${props.query}`} />
+        <select name="band" aria-label="Band">
+          <option value="" selected={band === ''}>
+            Every message
+          </option>
+          {BANDS.map((b) => (
+            <option value={b} selected={band === b}>
+              {b.replace('/', ' of ')}
+            </option>
+          ))}
+        </select>
+        <select name="language" aria-label="Share language">
+          <option value="" selected={share.language === undefined}>
+            Every language
+          </option>
+          {languageOptions(props.queue, [share.language]).map((l) => (
+            <option value={l.language} selected={share.language === l.language}>
+              {languageName(l.language)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Take this share</button>
+      </form>
+      <p class="muted">
+        Bands split the messages by their id: two moderators who take 1 of 2 and 2 of 2 never see
+        the same message. Remembered on this browser, and kept by the live list.
+      </p>
+    </details>
+  );
+}
+
 /** The counts and rows; swapped in place when the queue changes. */
 export function QueueList(props: QueueView) {
   const { queue } = props;
   const pages = Math.max(1, Math.ceil(queue.total / queue.pageSize));
   return (
     <>
+      <p class="share" data-share={shareLabel(props.share)}>
+        Your share: <strong>{shareLabel(props.share)}</strong>
+      </p>
       <p class="counts" aria-live="polite">
         <strong data-total={queue.total}>{queue.total}</strong> open: {queue.bySeverity.high} high,{' '}
         {queue.bySeverity.medium} medium, {queue.bySeverity.low} low
+        {queue.pending > 0 ? (
+          <>
+            {' · '}
+            <span class="pending-count" data-pending={queue.pending}>
+              {queue.pending} pending approval
+            </span>
+            {queue.pendingFlagged > 0 ? ` (${queue.pendingFlagged} of them flagged)` : ''}
+          </>
+        ) : null}
       </p>
+      {queue.languages.length > 1 || props.filters.language !== undefined ? (
+        <p class="languages">
+          {props.filters.language !== undefined ? (
+            <a href={linkWith('/', props.query, { lang: '' })}>Any language</a>
+          ) : (
+            'Languages:'
+          )}
+          {queue.languages.map((l) => (
+            <>
+              {' · '}
+              <a
+                href={linkWith('/', props.query, { lang: l.language })}
+                class={props.filters.language === l.language ? 'current' : undefined}
+                data-language={l.language}
+              >
+                {languageName(l.language)} {l.count}
+              </a>
+            </>
+          ))}
+        </p>
+      ) : null}
       {queue.items.length === 0 ? (
         <div class="empty">
           <p>Nothing waits for review.</p>
@@ -164,19 +284,26 @@ export function QueueRow(props: {
   );
   return (
     <li
-      class={`queue-row severity-${item.severity}`}
+      class={`queue-row ${item.pendingOnly ? 'pending-only' : `severity-${item.severity}`}`}
       id={`item-${item.messageId}`}
       data-message-id={item.messageId}
+      data-pending={item.pending ? (item.pendingOnly ? 'only' : 'flagged') : undefined}
       tabindex={-1}
     >
       <div class="row-head">
-        <span class={`badge ${item.severity}`}>{item.severity}</span>
+        {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
+        {item.pending ? <span class="badge pending">pending</span> : null}
         <a class="open-item" href={`/messages/${item.messageId}`}>
           <strong class="screen-name">{item.screenName || '(no name)'}</strong>
         </a>
         <span class="where">
           in {item.channelLabel ?? item.channelExternalId} · {item.sourceName}
         </span>
+        {item.language ? (
+          <span class="language" title={languageName(item.language)}>
+            {item.language}
+          </span>
+        ) : null}
         <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span>
         {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
           <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
@@ -196,6 +323,13 @@ export function QueueRow(props: {
         <DecisionForm
           messageId={item.messageId}
           basis={item.decisionId}
+          csrfToken={props.csrfToken}
+          target="closest .queue-row"
+        />
+      ) : null}
+      {props.canDecide && item.pending ? (
+        <SimilarActions
+          messageId={item.messageId}
           csrfToken={props.csrfToken}
           target="closest .queue-row"
         />
@@ -237,6 +371,12 @@ export function HelpDialog() {
           <kbd>a</kbd> <kbd>h</kbd> <kbd>r</kbd>
         </dt>
         <dd>approve, highlight, reject the selected item</dd>
+        <dt>
+          <kbd>s</kbd> / <kbd>b</kbd>
+        </dt>
+        <dd>
+          reject similar / block similar: the selected pending item and its look-alikes (asks first)
+        </dd>
         <dt>
           <kbd>n</kbd>
         </dt>

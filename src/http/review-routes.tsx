@@ -6,15 +6,19 @@ import { addNote } from '../moderation/add-note.ts';
 import { browseMessages } from '../moderation/browse-messages.ts';
 import { decideMessage, VERDICTS, type DecisionResult } from '../moderation/decide-message.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
-import { listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
+import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
 import { reviewChanges } from '../moderation/review-changes.ts';
 import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-status.ts';
+import { blockSimilar } from '../premod/block-similar.ts';
+import { rejectSimilar } from '../premod/reject-similar.ts';
 import { DomainError } from '../errors.ts';
-import { MessagePageView } from '../../views/message-page.tsx';
+import type { SimilarAction } from '../../views/components/similar-actions.tsx';
+import { MessagePageView, SimilarConfirmPage } from '../../views/message-page.tsx';
 import { MessagesPageView } from '../../views/messages-page.tsx';
 import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../views/queue-page.tsx';
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
+import { readShareCookie, shareOfFields, writeShareCookie } from './queue-share-cookie.ts';
 import { isHtmx } from './request-info.ts';
 import { dayParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
@@ -27,8 +31,10 @@ const QueueQuery = z.object({
   channel: optionalParam(z.string().max(200)),
   source: optionalParam(z.string().max(100)),
   severity: optionalParam(z.enum(['low', 'medium', 'high'])),
-  origin: optionalParam(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
+  origin: optionalParam(z.enum(FLAG_ORIGINS)),
   rule: optionalParam(z.coerce.number().int().positive()),
+  /** A language code, or `und` for messages whose language is unknown. */
+  lang: optionalParam(z.string().regex(/^[a-z]{2,3}$/)),
   since: dayParam('start'),
   until: dayParam('end'),
   page: optionalParam(z.coerce.number().int().min(1).max(10_000)),
@@ -46,6 +52,8 @@ function queueView(c: Context<AppEnv>): QueueView {
     ruleId: query.rule,
     since: query.since,
     until: query.until,
+    language: query.lang,
+    share: readShareCookie(c),
   };
   const { deps, session, csrfToken } = c.var;
   const search = new URL(c.req.url).search;
@@ -57,6 +65,7 @@ function queueView(c: Context<AppEnv>): QueueView {
     csrfToken,
     canDecide: session!.account.role !== 'auditor',
     publicUrl: deps.config.publicUrl,
+    share: filters.share ?? {},
   };
 }
 
@@ -74,12 +83,71 @@ function describe(result: DecisionResult, verdict: string): string {
   return `Superseded: ${by} came first and stands. Your ${verdict} is recorded, and changed nothing.`;
 }
 
+function describeSimilar(action: SimilarAction, rejected: number[], patternId?: number): string {
+  const count = `${rejected.length} message${rejected.length === 1 ? '' : 's'}`;
+  const done = `Rejected ${count} like this one (this one included when it was not rejected yet).`;
+  return action === 'block-similar'
+    ? `Blocked look-alikes in this channel (pattern #${patternId}). ${done}`
+    : done;
+}
+
+/**
+ * POST /messages/:id/reject-similar and /block-similar. Without `confirmed` (a form posted
+ * without JavaScript, where htmx could not ask) the answer is a page that asks first.
+ */
+function similarRoute(action: SimilarAction) {
+  return async (c: Context<AppEnv>) => {
+    const form = await c.req.parseBody();
+    const messageId = idParam(c);
+    const back = textField(form, 'back');
+    if (textField(form, 'confirmed') !== '1') {
+      const item = getMessageInContext(c.var.deps.db, messageId);
+      return c.render(
+        <SimilarConfirmPage
+          action={action}
+          message={item.message}
+          csrfToken={c.var.csrfToken}
+          back={back}
+        />,
+        { title: 'Confirm' },
+      );
+    }
+    const input = { messageId, actor: accountActor(c.var.session!.account) };
+    const { rejected, patternId } =
+      action === 'block-similar'
+        ? blockSimilar(c.var.deps, input)
+        : { ...rejectSimilar(c.var.deps, input), patternId: undefined };
+    const done = describeSimilar(action, rejected, patternId);
+    if (isHtmx(c) && back === '') {
+      const text = getMessageInContext(c.var.deps.db, messageId).message.text;
+      return c.html(
+        <DecidedRow messageId={messageId} text={text} done={done} superseded={false} />,
+      );
+    }
+    const target = `${localPath(back || `/messages/${messageId}`)}`;
+    const to = `${target}${target.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`;
+    if (isHtmx(c)) {
+      c.header('HX-Redirect', to);
+      return c.body(null, 204);
+    }
+    return c.redirect(to, 303);
+  };
+}
+
 /** The moderators' screens: queue, item in context, decisions, notes, all messages, live events. */
 export const reviewRoutes = new Hono<AppEnv>()
   .get('/', requireRole(...ROLES), (c) =>
     c.render(<QueuePageView {...queueView(c)} />, { title: 'Queue' }),
   )
   .get('/queue/list', requireRole(...ROLES), (c) => c.html(<QueueList {...queueView(c)} />))
+  .post('/queue/share', requireRole(...ROLES), async (c) => {
+    // A preference of this moderator's, not a change to the data: a cookie, not audited.
+    const form = await c.req.parseBody();
+    const share = shareOfFields(textField(form, 'band'), textField(form, 'language'));
+    if (share === null) throw new DomainError('invalid_input', 'no such share', 'band');
+    writeShareCookie(c, share);
+    return c.redirect(localPath(textField(form, 'back') || '/'), 303);
+  })
   .get('/events', requireRole(...ROLES), (c) =>
     // Server-Sent Events: `review` whenever flags are raised or decisions made, anywhere.
     streamSSE(c, async (stream) => {
@@ -114,7 +182,7 @@ export const reviewRoutes = new Hono<AppEnv>()
   .get('/messages/:id', requireRole(...ROLES), (c) => {
     const { deps, session, csrfToken } = c.var;
     const item = getMessageInContext(deps.db, idParam(c));
-    const next = listReviewQueue(deps.db, {}, 1, 2).items.find(
+    const next = listReviewQueue(deps.db, { share: readShareCookie(c) }, 1, 2).items.find(
       (i) => i.messageId !== item.message.id,
     );
     const flash = c.req.query('done');
@@ -175,6 +243,8 @@ export const reviewRoutes = new Hono<AppEnv>()
     }
     return c.redirect(target, 303);
   })
+  .post('/messages/:id/reject-similar', requireRole(...DECIDERS), similarRoute('reject-similar'))
+  .post('/messages/:id/block-similar', requireRole(...DECIDERS), similarRoute('block-similar'))
   .post('/messages/:id/notes', requireRole(...DECIDERS), async (c) => {
     const form = await c.req.parseBody();
     const messageId = idParam(c);

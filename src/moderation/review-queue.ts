@@ -2,12 +2,31 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { perConnection } from '../db/per-connection.ts';
 
+export const FLAG_ORIGINS = [
+  'rule',
+  'report',
+  'reaction',
+  'moderator',
+  'sender',
+  'pending',
+] as const;
+/** How `language` names messages whose language is not known (ISO 639-2 "undetermined"). */
+export const UNKNOWN_LANGUAGE = 'und';
+
+/**
+ * A moderator's share of the queue, so two people do not read the same messages: band `index`
+ * of `of` (messages whose id modulo `of` is `index - 1`: stable, and even over time) and/or one
+ * language.
+ */
+export type QueueShare = { band?: { index: number; of: number }; language?: string };
+
 export type QueueFilters = {
   sourceId?: string;
   /** A channel's external id. */
   channel?: string;
+  /** Items with an open flag of this severity / origin / rule. */
   severity?: 'low' | 'medium' | 'high';
-  origin?: 'rule' | 'report' | 'reaction' | 'moderator' | 'sender';
+  origin?: (typeof FLAG_ORIGINS)[number];
   ruleId?: number;
   /** A sender's external id, or part of their screen name. */
   sender?: string;
@@ -16,6 +35,9 @@ export type QueueFilters = {
   /** Sent at or after / before (epoch ms). */
   since?: number;
   until?: number;
+  /** A message language (ISO 639-1), or UNKNOWN_LANGUAGE. */
+  language?: string;
+  share?: QueueShare;
 };
 
 export type QueueFlag = {
@@ -41,7 +63,12 @@ export type QueueItem = {
   channelLabel: string | null;
   sourceName: string;
   sentAt: number;
+  language: string | null;
   severity: 'low' | 'medium' | 'high';
+  /** Waiting for approval in a pre-moderated channel (an open `pending` flag). */
+  pending: boolean;
+  /** Pending and nothing else: no rule, report or other flag is open on it. */
+  pendingOnly: boolean;
   /** When its oldest open flag was raised: how long it has waited. */
   waitingSince: number;
   /** The decision a moderator sees (null: none); deciding sends it back as the basis. */
@@ -54,27 +81,37 @@ export type QueuePage = {
   items: QueueItem[];
   page: number;
   pageSize: number;
-  /** Open items matching the filters, in all, and by their highest severity. */
+  /** Open items matching the filters, in all. */
   total: number;
+  /** Flagged items (any open flag besides `pending`) by their highest severity. */
   bySeverity: { high: number; medium: number; low: number };
+  /** Items waiting for approval, and how many of those are flagged too. */
+  pending: number;
+  pendingFlagged: number;
+  /** The languages of the open items matching every filter but the language, most first. */
+  languages: { language: string; count: number }[];
 };
 
 const SEVERITY_RANK = "CASE f.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
 const SEVERITY_OF = ['low', 'low', 'medium', 'high'] as const;
 
-/** WHERE clauses and their parameters for the filters; only fixed SQL text, values bound. */
-function whereOf(filters: QueueFilters): { sql: string; params: (string | number)[] } {
+type Sql = { sql: string; params: (string | number)[] };
+
+/**
+ * The grouped pass's WHERE (message-level filters) and HAVING (flag-level ones, true when any
+ * open flag of the item matches, so each item keeps its whole picture: highest severity,
+ * pending or not); only fixed SQL text, values bound. The languages (filter and share) are
+ * applied in memory, so that the counts by language come from the same pass.
+ */
+function whereOf(filters: QueueFilters): { where: Sql; having: Sql } {
+  const where: Sql = { sql: '', params: [] };
   const clauses = ["f.status = 'open'", 'f.message_id IS NOT NULL'];
-  const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]) => {
     clauses.push(clause);
-    params.push(...values);
+    where.params.push(...values);
   };
   if (filters.sourceId) add('m.source_id = ?', filters.sourceId);
   if (filters.channel) add('c.external_id = ?', filters.channel);
-  if (filters.severity) add('f.severity = ?', filters.severity);
-  if (filters.origin) add('f.origin = ?', filters.origin);
-  if (filters.ruleId !== undefined) add('f.rule_id = ?', filters.ruleId);
   if (filters.sender) {
     add(
       "(s.external_id = ? OR m.screen_name LIKE ? ESCAPE '\\')",
@@ -85,7 +122,20 @@ function whereOf(filters: QueueFilters): { sql: string; params: (string | number
   if (filters.q) add("m.text LIKE ? ESCAPE '\\'", `%${likeEscape(filters.q)}%`);
   if (filters.since !== undefined) add('m.sent_at >= ?', filters.since);
   if (filters.until !== undefined) add('m.sent_at < ?', filters.until);
-  return { sql: clauses.join(' AND '), params };
+  const band = filters.share?.band;
+  if (band) add('f.message_id % ? = ?', band.of, band.index - 1);
+  where.sql = clauses.join(' AND ');
+  const having: Sql = { sql: '', params: [] };
+  const conditions: string[] = [];
+  const need = (condition: string, value: string | number) => {
+    conditions.push(condition);
+    having.params.push(value);
+  };
+  if (filters.severity) need('max(f.severity = ?)', filters.severity);
+  if (filters.origin) need('max(f.origin = ?)', filters.origin);
+  if (filters.ruleId !== undefined) need('max(f.rule_id = ?)', filters.ruleId);
+  having.sql = conditions.length === 0 ? '' : `HAVING ${conditions.join(' AND ')}`;
+  return { where, having };
 }
 
 function likeEscape(text: string): string {
@@ -106,6 +156,7 @@ type Row = {
   channel_label: string | null;
   source_name: string;
   sent_at: number;
+  language: string | null;
   decision_id: number | null;
   moderation_state: string;
 };
@@ -122,27 +173,83 @@ const statements = perConnection((sqlite: Database.Database) => {
   };
 });
 
-type Grouped = { message_id: number; rank: number; waiting_since: number };
+type Grouped = {
+  message_id: number;
+  rank: number;
+  waiting_since: number;
+  pending: 0 | 1;
+  pending_only: 0 | 1;
+};
 
 /**
- * One page of the review queue: messages with open flags matching the filters, the most severe
- * first, then the longest waiting; with each item's open flags (spans for highlighting) and the
- * open-item counts. Read-only. One grouped pass over the open flags (joined to messages only
- * when a filter needs them) gives both the order and the counts; only the page's rows are read.
+ * The language of each open item's message, per connection. A message's language is written
+ * with the message at ingest, before any flag can point at it, and never changes; caching it
+ * keeps the grouped pass off the messages table (10,000 random reads into a table of millions
+ * would cost more than the whole pass). Only ids not seen before are read; past
+ * CACHED_LANGUAGES entries, those not among the ids asked for are dropped.
+ */
+const CACHED_LANGUAGES = 100_000;
+const languageCache = perConnection(() => new Map<number, string>());
+
+function languagesOf(db: Db, messageIds: number[]): Map<number, string> {
+  const cache = languageCache(db);
+  const missing = messageIds.filter((id) => !cache.has(id));
+  if (missing.length > 0) {
+    const rows = statements(db)(
+      'SELECT id, language FROM messages WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(missing)) as { id: number; language: string | null }[];
+    for (const row of rows) cache.set(row.id, row.language || UNKNOWN_LANGUAGE);
+  }
+  if (cache.size > Math.max(CACHED_LANGUAGES, 2 * messageIds.length)) {
+    const open = new Set(messageIds);
+    for (const id of cache.keys()) if (!open.has(id)) cache.delete(id);
+  }
+  return cache;
+}
+
+/**
+ * One page of the review queue: messages with open flags matching the filters and the share;
+ * flagged ones first (pending or not), then those only waiting for approval; within each, the
+ * most severe first, then the longest waiting. With each item's open flags (spans for
+ * highlighting), the open-item counts and the languages present. Read-only. One grouped pass
+ * over the open flags (joined to messages only when a filter needs them) and the languages in
+ * memory give the order and every count; only the page's rows are read in full.
  */
 export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSize = 50): QueuePage {
   const prepare = statements(db);
-  const where = whereOf(filters);
+  const { where, having } = whereOf(filters);
   const needsJoin =
     where.sql.includes('m.') || where.sql.includes('c.') || where.sql.includes('s.');
-  const grouped = prepare(
-    `SELECT f.message_id, max(${SEVERITY_RANK}) AS rank, min(f.created_at) AS waiting_since
-     ${needsJoin ? FROM : 'FROM flags f'} WHERE ${where.sql} GROUP BY f.message_id`,
-  ).all(...where.params) as Grouped[];
+  const all = prepare(
+    `SELECT f.message_id, max(${SEVERITY_RANK}) AS rank, min(f.created_at) AS waiting_since,
+       max(f.origin = 'pending') AS pending, min(f.origin = 'pending') AS pending_only
+     ${needsJoin ? FROM : 'FROM flags f'} WHERE ${where.sql} GROUP BY f.message_id ${having.sql}`,
+  ).all(...where.params, ...having.params) as Grouped[];
+  const languages = languagesOf(
+    db,
+    all.map((g) => g.message_id),
+  );
+  const languageOf = (g: Grouped) => languages.get(g.message_id) ?? UNKNOWN_LANGUAGE;
+  const byLanguage = new Map<string, number>();
+  for (const g of all) byLanguage.set(languageOf(g), (byLanguage.get(languageOf(g)) ?? 0) + 1);
+  const wanted = [filters.language, filters.share?.language].filter((l) => l !== undefined);
+  const grouped =
+    wanted.length === 0 ? all : all.filter((g) => wanted.every((l) => l === languageOf(g)));
   const bySeverity = { high: 0, medium: 0, low: 0 };
-  for (const g of grouped) bySeverity[SEVERITY_OF[g.rank] ?? 'low']++;
+  let pending = 0;
+  let pendingFlagged = 0;
+  for (const g of grouped) {
+    if (g.pending) pending++;
+    if (g.pending_only) continue;
+    if (g.pending) pendingFlagged++;
+    bySeverity[SEVERITY_OF[g.rank] ?? 'low']++;
+  }
   grouped.sort(
-    (a, b) => b.rank - a.rank || a.waiting_since - b.waiting_since || a.message_id - b.message_id,
+    (a, b) =>
+      a.pending_only - b.pending_only ||
+      b.rank - a.rank ||
+      a.waiting_since - b.waiting_since ||
+      a.message_id - b.message_id,
   );
   const current = Math.max(1, page);
   const slice = grouped.slice((current - 1) * pageSize, current * pageSize);
@@ -152,7 +259,7 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
         `SELECT m.id AS message_id, m.text, m.screen_name, m.sender_id,
            s.external_id AS sender_external_id, s.status AS sender_status,
            c.external_id AS channel_external_id, c.label AS channel_label, so.name AS source_name,
-           m.sent_at, m.decision_id, m.moderation_state
+           m.sent_at, m.language, m.decision_id, m.moderation_state
          FROM messages m JOIN channels c ON c.id = m.channel_id JOIN sources so ON so.id = m.source_id
          LEFT JOIN senders s ON s.id = m.sender_id
          WHERE m.id IN (SELECT value FROM json_each(?))`,
@@ -168,6 +275,11 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
     pageSize,
     total: grouped.length,
     bySeverity,
+    pending,
+    pendingFlagged,
+    languages: [...byLanguage]
+      .map(([language, count]) => ({ language, count }))
+      .sort((a, b) => b.count - a.count || a.language.localeCompare(b.language)),
     items: slice.flatMap((g) => {
       const r = details.get(g.message_id);
       if (r === undefined) return [];
@@ -183,7 +295,10 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
           channelLabel: r.channel_label,
           sourceName: r.source_name,
           sentAt: r.sent_at,
+          language: r.language,
           severity: SEVERITY_OF[g.rank] ?? 'low',
+          pending: g.pending === 1,
+          pendingOnly: g.pending_only === 1,
           waitingSince: g.waiting_since,
           decisionId: r.decision_id,
           state: r.moderation_state,

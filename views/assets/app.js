@@ -25,10 +25,13 @@
 
   function decide(key) {
     const row = selected();
-    const button = row?.querySelector(`button.verdict[data-key="${key}"]`);
+    // Verdicts, and "reject similar" / "block similar" on pending items (htmx asks first).
+    const button = row?.querySelector(`button[data-key="${key}"]`);
     if (!button) return;
     const index = rows().indexOf(row);
     button.click();
+    // Look-alikes: stay put, as the moderator may cancel when asked.
+    if (!button.matches('.verdict')) return;
     // Decide and next: the following row becomes the selection.
     const next = rows()[index + 1];
     if (next) select(next);
@@ -48,6 +51,8 @@
       a: () => decide('a'),
       h: () => decide('h'),
       r: () => decide('r'),
+      s: () => decide('s'),
+      b: () => decide('b'),
       n: () => selected()?.querySelector('input.note')?.focus(),
       '/': () => document.querySelector('input[name="q"]')?.focus(),
       '?': () => (dialog?.open ? dialog.close() : dialog?.showModal()),
