@@ -43,17 +43,15 @@ export function streamExport(
   // RFC 4180: CRLF between records. Rows are written in batches: a stream step per row would
   // cost more than reading and quoting it (measured: 78,000 vs 200,000+ rows/s).
   const csvOptions = { record_delimiter: 'windows' as const };
-  // Small heap limits keep the worker's garbage collected early: memory stays flat.
+  // Heap limits keep the worker's garbage collected early: memory stays flat. Not smaller: with
+  // an 8 MB young generation the worker spent more time collecting garbage than quoting.
   const worker = new Worker(new URL('./csv-worker.mjs', import.meta.url), {
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 },
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 48 },
   });
-  const waiting = new Map<
-    number,
-    { resolve: (text: string) => void; reject: (e: Error) => void }
-  >();
+  const waiting = new Map<number, { resolve: (csv: Buffer) => void; reject: (e: Error) => void }>();
   let nextBatch = 0;
-  worker.on('message', ({ id, text }: { id: number; text: string }) => {
-    waiting.get(id)?.resolve(text);
+  worker.on('message', ({ id, bytes }: { id: number; bytes: Uint8Array }) => {
+    waiting.get(id)?.resolve(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     waiting.delete(id);
   });
   worker.on('error', (error) => {
@@ -61,7 +59,7 @@ export function streamExport(
     waiting.clear();
   });
   const quote = (batch: (string | number)[][]) =>
-    new Promise<string>((resolve, reject) => {
+    new Promise<Buffer>((resolve, reject) => {
       const id = nextBatch++;
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, rows: batch });
@@ -69,7 +67,7 @@ export function streamExport(
   async function* chunks(): AsyncGenerator<Buffer> {
     yield Buffer.from((options.bom ? '\ufeff' : '') + stringify([definition.columns], csvOptions));
     // A few batches in flight: the worker quotes one while this thread reads the next.
-    const inFlight: Promise<string>[] = [];
+    const inFlight: Promise<Buffer>[] = [];
     let batch: (string | number)[][] = [];
     for (const row of rows) {
       count++;
@@ -77,11 +75,11 @@ export function streamExport(
       if (batch.length === BATCH_ROWS) {
         inFlight.push(quote(batch));
         batch = [];
-        if (inFlight.length >= 3) yield Buffer.from(await inFlight.shift()!);
+        if (inFlight.length >= 3) yield await inFlight.shift()!;
       }
     }
     if (batch.length > 0) inFlight.push(quote(batch));
-    for (const pending of inFlight) yield Buffer.from(await pending);
+    for (const pending of inFlight) yield await pending;
   }
   let settle: (result: { rows: number; completed: boolean }) => void = () => undefined;
   const finished = new Promise<{ rows: number; completed: boolean }>(
