@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { decideMessage } from '../../src/moderation/decide-message.ts';
+import { listReviewQueue, type QueueFilters } from '../../src/moderation/review-queue.ts';
+import { premodHarness } from '../premod/premod-harness.ts';
+
+// The queue's side of pre-moderation, with messages arriving through the real ingest path in a
+// pre-moderated channel (pending flags and languages set there).
+
+const ids = (h: ReturnType<typeof premodHarness>, filters: QueueFilters = {}) =>
+  listReviewQueue(h.db, filters).items.map((i) => i.messageId);
+
+describe('listReviewQueue with pending items', () => {
+  it('puts flagged pending items before pending-only ones and counts pending apart', async () => {
+    const h = premodHarness({ mode: 'pre' });
+    const plain = await h.post('When does the next talk start?');
+    h.advance(1000);
+    const flagged = await h.post('mail me at a@example.org');
+    const queue = listReviewQueue(h.db, {});
+    expect(queue.items.map((i) => i.messageId)).toEqual([flagged, plain]);
+    expect(queue.items.map((i) => [i.pending, i.pendingOnly, i.severity])).toEqual([
+      [true, false, 'medium'],
+      [true, true, 'low'],
+    ]);
+    expect(queue).toMatchObject({
+      total: 2,
+      bySeverity: { high: 0, medium: 1, low: 0 },
+      pending: 2,
+      pendingFlagged: 1,
+    });
+  });
+
+  it('drops an item once decided, pending flag included', async () => {
+    const h = premodHarness({ mode: 'pre' });
+    const id = await h.post('Can you repeat the question?');
+    expect(ids(h)).toEqual([id]);
+    decideMessage(h.deps, { messageId: id, verdict: 'approve', basisDecisionId: null }, 'b');
+    expect(ids(h)).toEqual([]);
+    expect(listReviewQueue(h.db, {}).pending).toBe(0);
+  });
+
+  it.each([
+    ['pending', ['flagged', 'plain']],
+    ['rule', ['flagged']],
+    ['report', []],
+  ] as const)('filters by origin %s, keeping each item whole', async (origin, expected) => {
+    const h = premodHarness({ mode: 'pre' });
+    const plain = await h.post('Is there a recording?');
+    const flagged = await h.post('write to b@example.org');
+    const byName = { plain, flagged };
+    const queue = listReviewQueue(h.db, { origin });
+    expect(queue.items.map((i) => i.messageId)).toEqual(expected.map((n) => byName[n]));
+    // The rule-flagged one is still shown as pending, and medium: the filter hides no flag.
+    for (const item of queue.items) expect(item.pending).toBe(true);
+  });
+});
+
+describe('listReviewQueue by language and share', () => {
+  async function mixed() {
+    const h = premodHarness({ mode: 'pre' });
+    const german = [
+      await h.post('Wann beginnt der nächste Vortrag heute Nachmittag?', { language: 'de' }),
+      await h.post('Vielen Dank für den großartigen Vortrag über Datenbanken!', {
+        language: 'de',
+      }),
+      await h.post('Können Sie die Folien bitte noch einmal zeigen?', { language: 'de' }),
+    ];
+    const english = [
+      await h.post('Thank you so much for this wonderful talk about databases!', {
+        language: 'en',
+      }),
+    ];
+    return { h, german, english };
+  }
+
+  it('counts the languages present and filters by one', async () => {
+    const { h, german, english } = await mixed();
+    const languageOf = (id: number) => h.message(id).language;
+    expect(german.map(languageOf)).toEqual(['de', 'de', 'de']);
+    expect(english.map(languageOf)).toEqual(['en']);
+    const queue = listReviewQueue(h.db, { language: 'de' });
+    expect(queue.languages).toEqual([
+      { language: 'de', count: 3 },
+      { language: 'en', count: 1 },
+    ]);
+    expect(queue.items.map((i) => i.messageId).sort()).toEqual([...german].sort());
+    expect(queue.total).toBe(3);
+    expect(ids(h, { language: 'fr' })).toEqual([]);
+  });
+
+  it('partitions the queue into bands, whatever their number', async () => {
+    const { h, german, english } = await mixed();
+    const all = [...german, ...english].sort();
+    for (const of of [2, 3, 4]) {
+      const parts = Array.from({ length: of }, (_, i) =>
+        ids(h, { share: { band: { index: i + 1, of } } }),
+      );
+      expect(parts.flat().sort()).toEqual(all);
+      expect(new Set(parts.flat()).size).toBe(all.length);
+    }
+  });
+
+  it('applies a language share together with the language filter', async () => {
+    const { h, german } = await mixed();
+    expect(ids(h, { share: { language: 'de' } }).sort()).toEqual([...german].sort());
+    expect(ids(h, { share: { language: 'de' }, language: 'en' })).toEqual([]);
+  });
+});
