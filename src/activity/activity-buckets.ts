@@ -32,18 +32,20 @@ export function bucketOf(window: BucketWindow, at: number): number | null {
   return Math.floor((at - window.start) / window.width);
 }
 
+/** One bucket's time range [from, to) to count, and whether it can still grow. */
+export type BucketRange = { from: number; to: number; closed: boolean };
+
 /**
- * One count per bucket from the grouped rows of `(ts - start) / width` (SQLite's integer
- * division); buckets without a row are 0, rows outside the window are ignored.
+ * The ranges to count for each bucket of a window as of `at`: a bucket that ended at least
+ * `settleMs` ago is closed (rows are stamped with the time they arrive and never deleted, so
+ * its count no longer changes); the running one is counted only up to `at`, never the future.
  */
-export function fillBuckets(window: BucketWindow, rows: { bucket: number; n: number }[]): number[] {
-  const counts = new Array<number>(window.count).fill(0);
-  for (const row of rows) {
-    if (Number.isInteger(row.bucket) && row.bucket >= 0 && row.bucket < window.count) {
-      counts[row.bucket] = (counts[row.bucket] ?? 0) + row.n;
-    }
-  }
-  return counts;
+export function bucketRanges(window: BucketWindow, at: number, settleMs: number): BucketRange[] {
+  return Array.from({ length: window.count }, (_, i) => {
+    const from = window.start + i * window.width;
+    const end = from + window.width;
+    return { from, to: Math.min(end, at + 1), closed: end <= at - settleMs };
+  });
 }
 
 /** The smallest 1, 2 or 5 × 10^k at or above `max` (at least 1): the top of a chart's axis. */
