@@ -79,7 +79,7 @@ export const ruleRoutes = new Hono<AppEnv>()
   .post('/rules/dry-run', requireRole('admin'), async (c) => {
     const { deps } = c.var;
     const values = readValues(await c.req.parseBody());
-    const tried = attempt(() =>
+    const tried = await attemptAsync(() =>
       dryRunRule(deps.db, trialDraft(values), { days: dayCount(values), now: deps.now() }),
     );
     if (!tried.ok) return showErrors(c, values, tried.error);
@@ -271,6 +271,17 @@ function formField(field: string | undefined): RuleFormField {
 function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: DomainError } {
   try {
     return { ok: true, value: fn() };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'invalid_input') return { ok: false, error };
+    throw error;
+  }
+}
+
+async function attemptAsync<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
+  try {
+    return { ok: true, value: await fn() };
   } catch (error) {
     if (error instanceof DomainError && error.code === 'invalid_input') return { ok: false, error };
     throw error;

@@ -11,6 +11,7 @@ export const DRY_RUN_MAX_DAYS = 30;
 /** At most this many of the newest messages in the window are replayed (about a second's work). */
 export const DRY_RUN_MAX_MESSAGES = 50_000;
 export const DRY_RUN_SAMPLES = 10;
+const BATCH = 2_000;
 
 export type DryRunSample = {
   messageId: number;
@@ -56,15 +57,16 @@ type StoredMessage = {
 /**
  * How many of the messages received in the last `days` days a draft rule (new, or an edit of
  * a stored one) would flag, with the newest samples. Reads the newest `limit` messages of the
- * window only, through messages_received_idx, and says when it stopped there. Writes nothing.
+ * window only, through messages_received_idx, and says when it stopped there. Writes nothing;
+ * yields to the event loop between batches.
  * Throws `invalid_input` naming the field for a bad draft or a kind that flags senders (reaction
  * floods), or for days outside 1..30.
  */
-export function dryRunRule(
+export async function dryRunRule(
   db: Db,
   draft: unknown,
-  input: { days: number; now: number; limit?: number; samples?: number },
-): DryRunResult {
+  input: { days: number; now: number; limit?: number; samples?: number; batch?: number },
+): Promise<DryRunResult> {
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > DRY_RUN_MAX_DAYS) {
     throw new DomainError(
       'invalid_input',
@@ -98,55 +100,63 @@ export function dryRunRule(
     samples: [],
   };
   const history = historyOf(rulesStore(db));
-  const rows = db.$client
-    .prepare<[number, number, number], StoredMessage>(
-      `SELECT m.id, m.source_id, m.channel_id, c.external_id AS channel_external_id, m.sender_id,
-         s.first_seen_at AS sender_first_seen_at, m.sent_at, m.received_at, m.screen_name, m.text,
-         m.reactions_json
-       FROM messages m INDEXED BY messages_received_idx
-       JOIN channels c ON c.id = m.channel_id
-       LEFT JOIN senders s ON s.id = m.sender_id
-       WHERE m.received_at >= ? AND m.received_at <= ?
-       ORDER BY m.received_at DESC LIMIT ?`,
-    )
+  const batch = db.$client.prepare<[number, number, number, number, number], StoredMessage>(
+    `SELECT m.id, m.source_id, m.channel_id, c.external_id AS channel_external_id, m.sender_id,
+       s.first_seen_at AS sender_first_seen_at, m.sent_at, m.received_at, m.screen_name, m.text,
+       m.reactions_json
+     FROM messages m INDEXED BY messages_received_idx
+     JOIN channels c ON c.id = m.channel_id
+     LEFT JOIN senders s ON s.id = m.sender_id
+     WHERE m.received_at >= ? AND m.received_at <= ?
+       AND (m.received_at < ? OR m.id < ?)
+     ORDER BY m.received_at DESC, m.id DESC LIMIT ?`,
+  );
+  // Newest first, in batches, yielding between them: replaying 50,000 messages takes about a
+  // second, and webhooks sharing this process and connection must not wait for all of it.
+  let cursor = { receivedAt: until, id: Number.MAX_SAFE_INTEGER };
+  for (;;) {
     // One row past the limit tells whether the window held more.
-    .iterate(since, until, limit + 1);
-  for (const row of rows) {
-    if (result.scanned === limit) {
-      result.capped = true;
-      break;
+    const want = Math.min(input.batch ?? BATCH, limit + 1 - result.scanned);
+    const rows = batch.all(since, cursor.receivedAt, cursor.receivedAt, cursor.id, want);
+    for (const row of rows) {
+      if (result.scanned === limit) {
+        result.capped = true;
+        break;
+      }
+      result.scanned++;
+      result.oldestScanned = row.received_at;
+      cursor = { receivedAt: row.received_at, id: row.id };
+      if (!rule.appliesTo(row.source_id, row.channel_external_id)) continue;
+      result.examined++;
+      const hit = rule.onMessage(
+        {
+          id: row.id,
+          sourceId: row.source_id,
+          channelId: row.channel_id,
+          channelExternalId: row.channel_external_id,
+          senderId: row.sender_id,
+          senderFirstSeenAt: row.sender_first_seen_at,
+          sentAt: row.sent_at,
+          receivedAt: row.received_at,
+          view: createTextView(row.text),
+          reactions: JSON.parse(row.reactions_json),
+        },
+        history,
+      );
+      if (hit === null) continue;
+      result.wouldFlag++;
+      if (result.samples.length < (input.samples ?? DRY_RUN_SAMPLES)) {
+        result.samples.push({
+          messageId: row.id,
+          receivedAt: row.received_at,
+          screenName: row.screen_name,
+          text: row.text,
+          reason: hit.reason,
+          span: hit.span,
+        });
+      }
     }
-    result.scanned++;
-    result.oldestScanned = row.received_at;
-    if (!rule.appliesTo(row.source_id, row.channel_external_id)) continue;
-    result.examined++;
-    const hit = rule.onMessage(
-      {
-        id: row.id,
-        sourceId: row.source_id,
-        channelId: row.channel_id,
-        channelExternalId: row.channel_external_id,
-        senderId: row.sender_id,
-        senderFirstSeenAt: row.sender_first_seen_at,
-        sentAt: row.sent_at,
-        receivedAt: row.received_at,
-        view: createTextView(row.text),
-        reactions: JSON.parse(row.reactions_json),
-      },
-      history,
-    );
-    if (hit === null) continue;
-    result.wouldFlag++;
-    if (result.samples.length < (input.samples ?? DRY_RUN_SAMPLES)) {
-      result.samples.push({
-        messageId: row.id,
-        receivedAt: row.received_at,
-        screenName: row.screen_name,
-        text: row.text,
-        reason: hit.reason,
-        span: hit.span,
-      });
-    }
+    if (result.capped || rows.length < want) return result;
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return result;
 }

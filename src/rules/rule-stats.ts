@@ -17,10 +17,11 @@ export function precisionOf(stats: Pick<RuleStats, 'rejected' | 'approved'>): nu
 
 /**
  * Per rule: its hits since `since`, and how its flagged messages stand with moderators (the
- * message's standing decision, automatic ones such as a blocked sender's left out; a message
- * flagged twice by one rule counts once). Two grouped reads, both walking flags_rule_idx
- * (rule_id, created_at), so the cost follows the rules' flags, never the message table.
- * Rules without flags are absent from the map.
+ * message's standing decision, messages.decision_id; automatic ones such as a blocked sender's
+ * left out; a message flagged twice by one rule counts once). Two grouped reads: hits walk
+ * flags_rule_idx (rule_id, created_at) as a covering index; verdicts start from the decisions
+ * (compact rows) and reach flags through flags_message_idx, which measured 3-4x faster than
+ * joining every rule flag to its message (rule-screens-bench). Rules without flags are absent.
  */
 export function ruleStats(db: Pick<Db, '$client'>, since: number): Map<number, RuleStats> {
   const stats = new Map<number, RuleStats>();
@@ -47,10 +48,10 @@ export function ruleStats(db: Pick<Db, '$client'>, since: number): Map<number, R
          count(DISTINCT CASE WHEN m.moderation_state = 'rejected' THEN m.id END) AS rejected,
          count(DISTINCT CASE WHEN m.moderation_state IN ('approved', 'highlighted')
            THEN m.id END) AS approved
-       FROM flags f INDEXED BY flags_rule_idx
-       JOIN messages m ON m.id = f.message_id
-       JOIN decisions d ON d.id = m.decision_id AND d.automatic = 0
-       WHERE f.rule_id IS NOT NULL
+       FROM decisions d
+       JOIN messages m ON m.id = d.message_id AND m.decision_id = d.id
+       JOIN flags f INDEXED BY flags_message_idx ON f.message_id = m.id
+       WHERE d.automatic = 0 AND f.rule_id IS NOT NULL
        GROUP BY f.rule_id`,
     )
     .all();

@@ -26,7 +26,7 @@ async function traffic() {
 describe('dryRunRule', () => {
   it('counts what a draft would flag in the window, newest samples first, with spans', async () => {
     const { h } = await traffic();
-    const r = dryRunRule(h.db, spamDraft, { days: 7, now: h.deps.now() });
+    const r = await dryRunRule(h.db, spamDraft, { days: 7, now: h.deps.now() });
     expect(r).toMatchObject({ scanned: 5, examined: 5, wouldFlag: 3, capped: false });
     expect(r.samples.map((s) => s.text)).toEqual([
       'spam now',
@@ -34,34 +34,51 @@ describe('dryRunRule', () => {
       'spam three days ago',
     ]);
     expect(r.samples[1]!.span).toMatchObject({ start: 0, end: 4, normalized: 'spam' });
-    expect(dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() }).wouldFlag).toBe(4);
-    expect(dryRunRule(h.db, spamDraft, { days: 1, now: h.deps.now() }).wouldFlag).toBe(1);
+    expect((await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() })).wouldFlag).toBe(4);
+    expect((await dryRunRule(h.db, spamDraft, { days: 1, now: h.deps.now() })).wouldFlag).toBe(1);
   });
 
   it('stops at the newest `limit` messages and says so', async () => {
     const { h } = await traffic();
-    const r = dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now(), limit: 2 });
+    const r = await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now(), limit: 2 });
     expect(r).toMatchObject({ scanned: 2, wouldFlag: 1, capped: true, limit: 2 });
-    const exact = dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now(), limit: 6 });
+    const exact = await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now(), limit: 6 });
     expect(exact).toMatchObject({ scanned: 6, capped: false });
+  });
+
+  it('reads in batches, with the same result', async () => {
+    const { h } = await traffic();
+    const whole = await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() });
+    for (const batch of [1, 2, 5]) {
+      expect(await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now(), batch })).toEqual(
+        whole,
+      );
+      const capped = await dryRunRule(h.db, spamDraft, {
+        days: 30,
+        now: h.deps.now(),
+        batch,
+        limit: 3,
+      });
+      expect(capped).toMatchObject({ scanned: 3, wouldFlag: 2, capped: true });
+    }
   });
 
   it("keeps to the draft's scope", async () => {
     const { h, t } = await traffic();
     const draft = { ...spamDraft, scope: { sources: [], channels: ['elsewhere'] } };
-    expect(dryRunRule(h.db, draft, { days: 7, now: h.deps.now() })).toMatchObject({
+    expect(await dryRunRule(h.db, draft, { days: 7, now: h.deps.now() })).toMatchObject({
       scanned: 5,
       examined: 0,
       wouldFlag: 0,
     });
     const here = { ...spamDraft, scope: { sources: [t.source], channels: [] } };
-    expect(dryRunRule(h.db, here, { days: 7, now: h.deps.now() }).wouldFlag).toBe(3);
+    expect((await dryRunRule(h.db, here, { days: 7, now: h.deps.now() })).wouldFlag).toBe(3);
   });
 
   it('writes nothing', async () => {
     const { h } = await traffic();
     const flags = h.count('flags');
-    dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() });
+    await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() });
     expect(h.count('flags')).toBe(flags);
   });
 
