@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchBeforeSend } from './before-send-bench.ts';
+import { benchDisplay } from './display-bench.ts';
 import { benchIngest, benchSustained } from './ingest-bench.ts';
 import { benchExport } from './export-bench.ts';
 import { benchReview } from './review-bench.ts';
@@ -16,6 +17,7 @@ const benches = [
   () => benchBeforeSend(),
   benchReview,
   benchExport,
+  () => benchDisplay(),
 ];
 if (process.argv.includes('--sustained')) benches.push(() => benchSustained());
 for (const bench of benches) {
