@@ -12,7 +12,7 @@ describe('queue share cookie', () => {
     expect(parseShare(value, 7)).toEqual(share);
   });
 
-  it.each([
+  it.each<[string | undefined, string]>([
     ['8.1.2.de', 'another account'],
     ['7.3.2.', 'a band past its count'],
     ['7.0.2.', 'band 0'],
