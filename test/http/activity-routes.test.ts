@@ -129,7 +129,7 @@ describe('GET /activity', () => {
     const html = await (await page(h, await signedIn(h, 'moderator'))).text();
     expect(html.match(/<svg /g)).toHaveLength(6);
     expect(html).toContain(
-      '<svg class="bar-chart series-messages" viewBox="0 0 600 150" role="img" aria-labelledby="hourly-messages-title hourly-messages-desc">',
+      '<svg class="bar-chart series-messages" viewBox="0 0 600 170" role="img" aria-labelledby="hourly-messages-title hourly-messages-desc">',
     );
     expect(html).toContain('<title id="hourly-messages-title">Messages received, per hour</title>');
     expect(html).toContain(

@@ -8,11 +8,11 @@ import {
 } from '../../src/activity/activity-buckets.ts';
 
 const WIDTH = 600;
-const HEIGHT = 150;
-const LEFT = 40;
+const HEIGHT = 170;
+const LEFT = 56;
 const RIGHT = 4;
 const TOP = 8;
-const BOTTOM = 22;
+const BOTTOM = 28;
 const PLOT_WIDTH = WIDTH - LEFT - RIGHT;
 const PLOT_HEIGHT = HEIGHT - TOP - BOTTOM;
 
@@ -60,7 +60,7 @@ export function BarChart(props: BarChartProps) {
         {axisTicks(ceiling).map((tick) => (
           <g class="tick">
             <line class="grid" x1={LEFT} x2={WIDTH - RIGHT} y1={y(tick)} y2={y(tick)} />
-            <text class="axis-label" x={LEFT - 6} y={y(tick) + 4} text-anchor="end">
+            <text class="axis-label" x={LEFT - 6} y={y(tick) + 6} text-anchor="end">
               {tick.toLocaleString('en')}
             </text>
           </g>
@@ -85,7 +85,7 @@ export function BarChart(props: BarChartProps) {
             <text
               class="axis-label"
               x={round(LEFT + (i + 0.5) * slot)}
-              y={HEIGHT - 6}
+              y={HEIGHT - 8}
               text-anchor="middle"
             >
               {bucketLabel(window, i)}
