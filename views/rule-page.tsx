@@ -172,7 +172,7 @@ export function RuleForm(props: {
         <textarea name="settings" id="rule-settings" rows={8} cols={70} spellcheck={false}>
           {v.settings}
         </textarea>
-        <span class="muted">
+        <span class="muted hint">
           Keys for {v.kind}: {settingsKeys(v.kind)}
         </span>
         <FieldError errors={errors} field="settings" />
