@@ -35,6 +35,8 @@ export function OverlayPage(props: OverlayPageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        {/* No favicon request: it would reach the dashboard and be handed a cookie. */}
+        <link rel="icon" href="data:," />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/static/overlay.css" />
         <script src="/static/overlay.js" defer></script>
