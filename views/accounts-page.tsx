@@ -10,6 +10,8 @@ export type AccountsPanelProps = {
   accounts: AccountSummary[];
   /** The signed-in admin: their own row offers no disable or role change. */
   selfId: number;
+  /** Until when each account's unused password link works, if it has one. */
+  openLinks: Map<number, number>;
   csrfToken: string;
   notice?: { kind: 'done' | 'error'; text: string };
   link?: ShownLink;
@@ -53,7 +55,12 @@ export function AccountsPanel(props: AccountsPanelProps) {
         </thead>
         <tbody>
           {props.accounts.map((a) => (
-            <AccountRow account={a} self={a.id === props.selfId} csrfToken={props.csrfToken} />
+            <AccountRow
+              account={a}
+              self={a.id === props.selfId}
+              linkUntil={props.openLinks.get(a.id)}
+              csrfToken={props.csrfToken}
+            />
           ))}
         </tbody>
       </table>
@@ -86,7 +93,12 @@ function OneTimeLink(props: { link: ShownLink }) {
   );
 }
 
-function AccountRow(props: { account: AccountSummary; self: boolean; csrfToken: string }) {
+function AccountRow(props: {
+  account: AccountSummary;
+  self: boolean;
+  linkUntil: number | undefined;
+  csrfToken: string;
+}) {
   const a = props.account;
   const base = `/accounts/${a.id}`;
   return (
@@ -96,7 +108,14 @@ function AccountRow(props: { account: AccountSummary; self: boolean; csrfToken: 
         {props.self ? <span class="muted"> (you)</span> : null}
       </td>
       <td>{a.role}</td>
-      <td>{a.disabled ? 'disabled' : 'active'}</td>
+      <td>
+        {a.disabled ? 'disabled' : 'active'}
+        {props.linkUntil === undefined ? null : (
+          <div class="muted">
+            password link open until <When at={props.linkUntil} />
+          </div>
+        )}
+      </td>
       <td>
         <When at={a.createdAt} />
       </td>

@@ -4,6 +4,7 @@ import { changeAccountRole } from '../auth/change-account-role.ts';
 import { createPasswordReset, type ResetLink } from '../auth/create-password-reset.ts';
 import { inviteAccount } from '../auth/invite-account.ts';
 import { listAccounts } from '../auth/list-accounts.ts';
+import { openResetLinks } from '../auth/open-reset-links.ts';
 import { checkPasswordReset, resetPassword, ResetLinkError } from '../auth/reset-password.ts';
 import { setAccountDisabled } from '../auth/set-account-disabled.ts';
 import { DomainError } from '../errors.ts';
@@ -41,6 +42,7 @@ function showAccounts(c: Ctx, extras: PanelExtras, status: 200 | 404 | 409 | 422
   const props: AccountsPanelProps = {
     accounts: listAccounts(c.var.deps),
     selfId: selfOf(c),
+    openLinks: openResetLinks(c.var.deps),
     csrfToken: c.var.csrfToken,
     ...extras,
   };

@@ -135,6 +135,7 @@ describe('POST /accounts (add)', () => {
     expectNoSecrets(h, html);
     const again = await (await page(h, '/accounts', b)).text();
     expect(again).not.toContain(token!);
+    expect(again).toContain('password link open until <time datetime="2026-05-02T12:40:00.000Z">');
     const audit = auditRows(h).map((r) => [
       r.actor,
       r.action,
@@ -327,6 +328,7 @@ describe('password links', () => {
     expect(await verifyPassword(NEW_PASSWORD, accountRow(h, 'bea').password_hash)).toBe(true);
     expect((await page(h, '/', bea)).status).toBe(303);
     expect(resetRows(h)[0]!.used_at).toBe(TEST_NOW);
+    expect(await (await page(h, '/accounts', b)).text()).not.toContain('password link open');
     const entry = auditRows(h).at(-1)!;
     expect([entry.actor, entry.action]).toEqual(['account:bea', 'account.password_reset']);
     expect(JSON.parse(entry.details_json)).toEqual({
