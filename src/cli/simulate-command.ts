@@ -92,7 +92,7 @@ export function addSimulateCommand(program: Command, io: CliIo, config: () => Co
         `Simulating a live chat on "${source.name}" at ${formatRate(rate)} for ` +
           `${formatSeconds(durationMs)} (seed ${seed}); Ctrl-C stops. Watch ${baseUrl}/\n`,
       );
-      const script = createChatScript({ seed, firstMessageId: source.firstMessageId });
+      const script = createChatScript({ seed, firstMessageId: source.firstMessageId, rate });
       const summary = await runSimulation({
         next: script.next,
         deliver,

@@ -41,7 +41,10 @@ export const TRIPS_DEFAULT_RULES: ReadonlySet<Purpose> = new Set([
 
 export type SimulatedEvent = { purpose: Purpose; payload: EventyayPayload };
 
-/** Plays one chat: each call gives the next step, one event or a burst sent together. */
+/**
+ * Plays one chat: each call gives the next step at `now` (wall-clock epoch ms, for the
+ * timestamps): one event, or a burst sent together.
+ */
 export type ChatScript = { next: (now: number) => SimulatedEvent[] };
 
 export type Person = CastMember & { id: string };
@@ -97,10 +100,20 @@ type FollowUp = { at: number; make: (now: number) => SimulatedEvent | null };
  * PROTOCOLS.md: the target's id, text, time and author, the reactor's name, and the snapshot
  * after the change), an occasional retried delivery, every 8 to 16 events something that
  * should be flagged, and now and then a burst. Message ids count up from `firstMessageId`
- * with small gaps, like Eventyay's global counter. Texts are timed at the `now` given.
+ * with small gaps, like Eventyay's global counter. Who says what depends only on the seed and
+ * the rate (the script keeps its own clock, event k at k / rate seconds, so a slow or jittery
+ * sender plays the same chat); texts are timed by the `now` given to `next`.
  */
-export function createChatScript(options: { seed: number; firstMessageId: number }): ChatScript {
+export function createChatScript(options: {
+  seed: number;
+  firstMessageId: number;
+  /** Deliveries per second, as the runner paces them. */
+  rate: number;
+}): ChatScript {
   const random = createRandom(options.seed);
+  // The script's clock (ms since its start) and how far the wall clock is ahead of it.
+  const scriptTime = (events: number) => (events * 1000) / options.rate;
+  let wallOffset = 0;
   let nextId = options.firstMessageId;
   let index = 0;
   let nextTripperAt = random.between(3, 7);
@@ -121,7 +134,7 @@ export function createChatScript(options: { seed: number; firstMessageId: number
       profile_img: null,
       screen_name: person.screenName,
       sender_id: person.id,
-      timestamp: pythonIsoFormat(now, random.int(1000)),
+      timestamp: pythonIsoFormat(now + wallOffset, random.int(1000)),
       user_language: person.language,
     };
     nextId += random.between(1, 4);
@@ -314,7 +327,9 @@ export function createChatScript(options: { seed: number; firstMessageId: number
 
   return {
     next: (now) => {
-      const events = step(now);
+      const at = scriptTime(index);
+      wallOffset = now - at;
+      const events = step(at);
       index += events.length;
       return events;
     },

@@ -23,13 +23,17 @@ import { eventyayBody, type EventyayEmojiMeta } from '../../src/simulate/eventya
 
 const START = Date.UTC(2026, 4, 1, 12, 0, 0);
 
-/** Plays `count` events of a script, 200 ms apart per step; each with its step number. */
-function play(seed: number, count: number, firstMessageId = 5000) {
-  const script = createChatScript({ seed, firstMessageId });
+/**
+ * Plays `count` events of a script at `rate` per second, each step when the runner would send
+ * it (event k at k / rate s, plus `lateMs` of wall-clock delay); each with its step and time.
+ */
+function play(seed: number, count: number, firstMessageId = 5000, lateMs = () => 0) {
+  const rate = 5;
+  const script = createChatScript({ seed, firstMessageId, rate });
   const events: (SimulatedEvent & { step: number; at: number })[] = [];
   for (let step = 0; events.length < count; step++) {
-    const at = START + step * 200;
-    for (const event of script.next(at)) events.push({ ...event, step, at });
+    const at = START + (events.length * 1000) / rate;
+    for (const event of script.next(at + lateMs())) events.push({ ...event, step, at });
   }
   return events;
 }
@@ -48,6 +52,17 @@ describe('createChatScript', () => {
     const bodies = (seed: number) => play(seed, 300).map((e) => eventyayBody(e.payload));
     expect(bodies(42)).toEqual(bodies(42));
     expect(bodies(43)).not.toEqual(bodies(42));
+  });
+
+  it('plays the same chat for the same seed however late each step is sent; only times move', () => {
+    let late = 0;
+    const onTime = play(12, 300);
+    const jittery = play(12, 300, 5000, () => (late += 37));
+    const withoutTime = (e: SimulatedEvent) => eventyayBody({ ...e.payload, timestamp: '' });
+    expect(jittery.map(withoutTime)).toEqual(onTime.map(withoutTime));
+    expect(jittery.map((e) => e.payload.timestamp)).not.toEqual(
+      onTime.map((e) => e.payload.timestamp),
+    );
   });
 
   it('gives every text message its own id, counting up from the first id with small gaps', () => {
