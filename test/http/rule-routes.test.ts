@@ -74,6 +74,10 @@ describe('the rules screens', () => {
       );
       expect(test.status).toBe(200);
       expect(await test.text()).toContain('<mark>spam</mark>');
+      // ...but not an unsaved draft: that is an admin's tool.
+      expect((await post(h, b, '/rules/test', { ...ruleForm(b), text: 'spam' }, true)).status).toBe(
+        403,
+      );
     },
   );
 
@@ -95,6 +99,9 @@ describe('the rules screens', () => {
     const shown = await page(h, b, `/rules/${id}`);
     expect(shown.html).toContain('Spam &lt;b&gt;');
     expect(shown.html).not.toContain('Spam <b>');
+    const list = await page(h, b, '/rules');
+    expect(list.html).toContain('>Spam &lt;b&gt;</a>');
+    expect(list.html).not.toContain('Spam <b>');
   });
 
   it('answers bad settings with 422 and the error under the field, in place', async () => {
@@ -171,6 +178,14 @@ describe('the rules screens', () => {
     );
     expect(h.count('rules', `id = ${id} AND kind = 'keyword' AND version = 3`)).toBe(1);
     expect((await page(h, b, '/rules/99999')).status).toBe(404);
+    expect((await post(h, b, '/rules/99999', ruleForm(b))).status).toBe(404);
+    // A refused edit comes back as the edit form, in place, and saves nothing.
+    const refused = await post(h, b, `/rules/${id}`, ruleForm(b, { severity: 'extreme' }), true);
+    expect(refused.status).toBe(422);
+    const form = await refused.text();
+    expect(form).toContain(`action="/rules/${id}"`);
+    expect(form).toContain('data-field="severity">severity:');
+    expect(h.count('rules', `id = ${id} AND version = 3`)).toBe(1);
   });
 
   it('shows hits in the last 24 h and precision from seeded flags and decisions', async () => {
@@ -192,6 +207,7 @@ describe('the rules screens', () => {
     expect(row(spam)).toContain('75% <span class="muted">(3 rejected, 1 approved)</span>');
     expect(row(quiet)).toContain('<td class="hits">0</td>');
     expect(row(quiet)).toContain('n/a');
+    expect(html).not.toContain('href="/rules/new"'); // a moderator reads only
     const one = await page(h, b, `/rules/${spam}`);
     expect(one.html).toContain('<dd class="hits">3</dd>');
   });
