@@ -4,9 +4,16 @@ import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { appendAudit } from '../audit/append-audit.ts';
 import type { Deps } from '../deps.ts';
-import { EXPORTS, noLookups, type ExportFilters, type ExportKind } from './export-queries.ts';
+import {
+  EXPORTS,
+  noLookups,
+  type ExportDefinition,
+  type ExportFilters,
+  type ExportKind,
+} from './export-queries.ts';
 
 const BATCH_ROWS = 1000;
+const PAGE_ROWS = 1000;
 
 export type ExportRun = {
   /** CSV bytes, produced as fast as the reader takes them (back-pressure all the way). */
@@ -17,11 +24,49 @@ export type ExportRun = {
   rowsSoFar: () => number;
 };
 
+type Row = Record<string, string | number | null>;
+
+/**
+ * The rows of an export: by pages when SQLite reads the pages in id order anyway (the plan
+ * walks the table by id, no sort), else one iterator. A page per 1000 rows costs a sixth less
+ * per row than an iterator step per row; sorting again for every page would cost far more.
+ */
+function readRows(
+  db: Database.Database,
+  definition: ExportDefinition,
+  filters: ExportFilters,
+): IterableIterator<Row> {
+  const paged = definition.raw ? definition.pagedQuery?.(filters, PAGE_ROWS) : undefined;
+  if (paged) {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${paged.sql}`).all(...paged.params, 0) as {
+      detail: string;
+    }[];
+    const byId =
+      /USING INTEGER PRIMARY KEY/.test(plan[0]?.detail ?? '') &&
+      !plan.some((step) => step.detail.includes('TEMP B-TREE'));
+    if (byId) return pages(db.prepare(paged.sql).raw(true), paged.params);
+  }
+  const { sql, params } = definition.query(filters);
+  const statement = db.prepare(sql);
+  if (definition.raw) statement.raw(true);
+  return statement.iterate(...params) as IterableIterator<Row>;
+}
+
+function* pages(page: Database.Statement, params: (string | number)[]): Generator<Row> {
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const rows = page.all(...params, after) as (string | number | null)[][];
+    for (const row of rows) yield row as unknown as Row;
+    if (rows.length < PAGE_ROWS) return;
+    after = rows[rows.length - 1]![0] as number;
+  }
+}
+
 /**
  * Streams one log as CSV (RFC 4180 quoting by csv-stringify; formula cells guarded by
- * csvCell), optionally with a UTF-8 byte-order mark for Excel. Rows are read with an iterator
- * on a read-only connection of its own: an open iterator blocks the connection it runs on, and
- * ingest must go on meanwhile. Memory stays flat whatever the size. Destroying `csv` (the
+ * csvCell), optionally with a UTF-8 byte-order mark for Excel. Rows are read on a read-only
+ * connection of its own, in one read transaction: an open iterator blocks the connection it
+ * runs on, and ingest must go on meanwhile. Memory stays flat whatever the size. Destroying `csv` (the
  * client went away) stops the query and closes the connection.
  */
 export function streamExport(
@@ -32,12 +77,9 @@ export function streamExport(
 ): ExportRun {
   const definition = EXPORTS[kind];
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  const { sql, params } = definition.query(filters);
-  const statement = db.prepare(sql);
-  if (definition.raw) statement.raw(true);
-  const rows = statement.iterate(...params) as IterableIterator<
-    Record<string, string | number | null>
-  >;
+  // One read transaction: the lookups and every row (or page) come from the same snapshot.
+  db.exec('BEGIN');
+  const rows = readRows(db, definition, filters);
   const lookups = (definition.lookups ?? noLookups)(db);
   let count = 0;
   // RFC 4180: CRLF between records. Rows are written in batches: a stream step per row would
