@@ -3,6 +3,7 @@ import type { ChannelSummary } from '../src/channels/list-channels.ts';
 import type { DisplayRow, DisplaySummary } from '../src/display/list-displays.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
+import { CopyField } from './source-setup.tsx';
 
 export type DisplayFormValues = { name: string; channelIds: number[]; isPublic: boolean };
 
@@ -144,22 +145,19 @@ export function DisplaysPageView(props: { displays: DisplaySummary[]; form: Chil
   );
 }
 
-function UrlList(props: { urls: DisplayUrls; label: string }) {
-  const rows: [string, string][] = [
-    ['Overlay (browser source)', props.urls.overlay],
-    ['Overlay, transparent background', props.urls.transparentOverlay],
-    ['JSON', props.urls.json],
-    ['RSS 2.0', props.urls.rss],
-    ['Live events (SSE)', props.urls.events],
+function UrlList(props: { urls: DisplayUrls; label: string; prefix: string }) {
+  const rows: [string, string, string][] = [
+    ['overlay', 'Overlay (browser source)', props.urls.overlay],
+    ['transparent', 'Overlay, transparent background', props.urls.transparentOverlay],
+    ['json', 'JSON', props.urls.json],
+    ['rss', 'RSS 2.0', props.urls.rss],
+    ['events', 'Live events (SSE)', props.urls.events],
   ];
   return (
     <div class="display-urls">
       <h3>{props.label}</h3>
-      {rows.map(([name, url]) => (
-        <label>
-          {name}
-          <input class="url" readonly value={url} />
-        </label>
+      {rows.map(([id, name, url]) => (
+        <CopyField id={`${props.prefix}-${id}`} label={name} value={url} />
       ))}
     </div>
   );
@@ -196,9 +194,9 @@ export function DisplayPageView(props: {
         )}{' '}
         Anyone with these URLs sees this feed: keep the token ones private.
       </p>
-      <UrlList urls={props.urls.token} label="With the token" />
+      <UrlList urls={props.urls.token} label="With the token" prefix="token" />
       {props.urls.public === null ? null : (
-        <UrlList urls={props.urls.public} label="Public (by number, no token)" />
+        <UrlList urls={props.urls.public} label="Public (by number, no token)" prefix="public" />
       )}
       <form method="post" action={`/displays/${d.id}/rotate`}>
         <CsrfField token={props.csrfToken} />
@@ -211,10 +209,14 @@ export function DisplayPageView(props: {
         displayId={d.id}
         values={{ name: d.name, channelIds: d.channels.map((c) => c.id), isPublic: d.isPublic }}
       />
-      <form method="post" action={`/displays/${d.id}/delete`} class="danger">
+      <form method="post" action={`/displays/${d.id}/delete`}>
         <CsrfField token={props.csrfToken} />
-        <button type="submit">Delete this display</button>
+        <button type="submit" class="danger">
+          Delete this display
+        </button>
       </form>
+      {/* Runs the copy buttons of the URL fields (CopyField). */}
+      <script src="/static/sources.js" defer></script>
     </section>
   );
 }

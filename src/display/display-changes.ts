@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
+import type { Deps } from '../deps.ts';
 import { readDisplayFeed, type FeedItem } from './display-feed.ts';
 import type { DisplayRow } from './list-displays.ts';
 
@@ -30,7 +31,7 @@ const sameItem = (a: FeedItem, b: FeedItem) =>
  * entry. When one moved, each watched display's feed is read once and compared with the one
  * last sent; its watchers get the differences. Reading the database also catches the CLI.
  */
-function createDisplayChanges(sqlite: Database.Database, db: Db) {
+function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log']) {
   const newest = sqlite.prepare<[], { d: number; k: number; a: number }>(
     `SELECT (SELECT coalesce(max(id), 0) FROM deliveries) AS d,
        (SELECT coalesce(max(id), 0) FROM decisions) AS k,
@@ -66,15 +67,21 @@ function createDisplayChanges(sqlite: Database.Database, db: Db) {
 
   const poll = () => {
     if (!sqlite.open) return;
-    const n = newest.get()!;
-    const now = `${n.d}/${n.k}/${n.a}`;
-    if (now === last) return;
-    last = now;
-    for (const [displayId, entry] of watched) {
-      refresh(displayId, entry);
-      if (entry.watchers.size === 0) watched.delete(displayId);
+    try {
+      const n = newest.get()!;
+      const now = `${n.d}/${n.k}/${n.a}`;
+      if (now === last) return;
+      last = now;
+      for (const [displayId, entry] of watched) {
+        refresh(displayId, entry);
+        if (entry.watchers.size === 0) watched.delete(displayId);
+      }
+      if (watched.size === 0) stop();
+    } catch (err) {
+      // A timer's exception would end the server: log it, and read everything again next tick.
+      last = '';
+      log.error({ err }, 'display changes poll failed');
     }
-    if (watched.size === 0) stop();
   };
 
   const stop = () => {
@@ -124,10 +131,11 @@ function createDisplayChanges(sqlite: Database.Database, db: Db) {
 const instances = new WeakMap<Database.Database, ReturnType<typeof createDisplayChanges>>();
 
 /** The one change feed of displays per database connection (so per server). */
-export function displayChanges(db: Db) {
+export function displayChanges(deps: Pick<Deps, 'db' | 'log'>) {
+  const { db } = deps;
   let instance = instances.get(db.$client);
   if (instance === undefined) {
-    instance = createDisplayChanges(db.$client, db);
+    instance = createDisplayChanges(db.$client, db, deps.log);
     instances.set(db.$client, instance);
   }
   return instance;

@@ -128,7 +128,7 @@ for (const [prefix, open] of [
     })
     .get(`${prefix}/events`, (c) => {
       const { display, stillValid } = open(c);
-      const changes = displayChanges(c.var.deps.db);
+      const changes = displayChanges(c.var.deps);
       // Server-Sent Events: `snapshot` first (the whole feed), then `upsert` and `remove`;
       // `gone` when the display was deleted or its token rotated, and the stream ends.
       return streamSSE(c, async (stream) => {
