@@ -345,7 +345,7 @@ export function TestResultView(props: { text: string; result: TextTestResult }) 
 }
 
 /** How many stored messages a draft would flag, with samples; says when the window was capped. */
-export function DryRunView(props: { result: DryRunResult }) {
+export function DryRunView(props: { result: DryRunResult; savedHits?: number | undefined }) {
   const r = props.result;
   const outside = r.scanned - r.examined;
   return (
@@ -356,6 +356,13 @@ export function DryRunView(props: { result: DryRunResult }) {
         {r.days === 1 ? 'day' : 'days'}
         {outside > 0 ? ` (${outside} more are outside the rule's scope)` : ''}.
       </p>
+      {props.savedHits === undefined ? null : (
+        <p class="saved-hits">
+          The saved rule raised <strong>{props.savedHits}</strong>{' '}
+          {props.savedHits === 1 ? 'flag' : 'flags'} in the same {r.days}{' '}
+          {r.days === 1 ? 'day' : 'days'}.
+        </p>
+      )}
       {r.capped ? (
         <p class="notice capped">
           The window holds more than {r.limit.toLocaleString('en')} messages: only the newest{' '}

@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import { DRY_RUN_DEFAULT_DAYS, dryRunRule } from '../rules/dry-run-rule.ts';
 import { getRule, listRuleVersions, listRules, type RuleSummary } from '../rules/list-rules.ts';
 import { RULE_KIND_NAMES, type RuleKind } from '../rules/rule-kinds.ts';
-import { ruleStats } from '../rules/rule-stats.ts';
+import { ruleHitsSince, ruleStats } from '../rules/rule-stats.ts';
 import { describeRuleVersions } from '../rules/rule-version-changes.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
@@ -83,7 +83,9 @@ export const ruleRoutes = new Hono<AppEnv>()
       dryRunRule(deps.db, trialDraft(values), { days: dayCount(values), now: deps.now() }),
     );
     if (!tried.ok) return showErrors(c, values, tried.error);
-    const view = <DryRunView result={tried.value} />;
+    const saved =
+      values.ruleId === null ? undefined : ruleHitsSince(deps.db, values.ruleId, tried.value.since);
+    const view = <DryRunView result={tried.value} savedHits={saved} />;
     return isHtmx(c) ? c.html(view) : renderEditor(c, values, { dryRun: view });
   })
   .post('/rules', requireRole('admin'), async (c) => {

@@ -63,3 +63,12 @@ export function ruleStats(db: Pick<Db, '$client'>, since: number): Map<number, R
   }
   return stats;
 }
+
+/** How many flags one rule raised since `since` (all its versions): a dry run's comparison. */
+export function ruleHitsSince(db: Pick<Db, '$client'>, ruleId: number, since: number): number {
+  return db.$client
+    .prepare<[number, number], { n: number }>(
+      'SELECT count(*) AS n FROM flags INDEXED BY flags_rule_idx WHERE rule_id = ? AND created_at >= ?',
+    )
+    .get(ruleId, since)!.n;
+}

@@ -274,7 +274,22 @@ describe('the rules screens', () => {
     expect(tooLong.status).toBe(422);
     expect(await tooLong.text()).toContain('days: must be a whole number from 1 to 30');
     expect(h.count('flags')).toBe(flags); // a dry run writes nothing
+    expect(html).not.toContain('saved-hits'); // a new rule has no figures to compare with
     expect(h.count('rules', "kind = 'keyword'")).toBe(0);
+  });
+
+  it("dry-runs an edit beside the saved rule's own flags in the window", async () => {
+    const h = createHarness();
+    const t = trafficOn(h);
+    const id = t.rule({ kind: 'keyword', name: 'Spam', settings: { words: ['spam'] } });
+    await t.post('spam and scam');
+    await t.post('only scam');
+    await t.post('nothing');
+    const b = await signedIn(h, 'admin');
+    const edit = ruleForm(b, { ruleId: String(id), settings: '{"words":["spam","scam"]}' });
+    const html = await (await post(h, b, '/rules/dry-run', edit, true)).text();
+    expect(html).toContain('<strong class="would-flag">2</strong>');
+    expect(html).toContain('The saved rule raised <strong>1</strong> flag in the same 7 days.');
   });
 
   it('refuses a change without the CSRF token', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { precisionOf, ruleStats } from '../../src/rules/rule-stats.ts';
+import { precisionOf, ruleHitsSince, ruleStats } from '../../src/rules/rule-stats.ts';
 import { createHarness } from '../helpers/harness.ts';
 import { trafficOn } from './rule-traffic.ts';
 
@@ -26,6 +26,8 @@ describe('ruleStats', () => {
     expect(stats.get(trial)?.hits).toBe(1);
     expect(h.count('flags', `rule_id = ${trial} AND status = 'logged'`)).toBe(1);
     expect(t.flagsOf(spam)).toBe(3);
+    expect(ruleHitsSince(h.db, spam, h.deps.now() - 24 * HOUR)).toBe(2);
+    expect(ruleHitsSince(h.db, spam, 0)).toBe(3);
   });
 
   it("counts moderators' verdicts on the rule's flagged messages, once per message", async () => {
