@@ -98,7 +98,7 @@ type FollowUp = { at: number; make: (now: number) => SimulatedEvent | null };
  * A deterministic live chat for `seed`: chatter from several people (some with non-ASCII
  * names) in three channels, reactions built as Eventyay builds them (the emoji quirk of
  * PROTOCOLS.md: the target's id, text, time and author, the reactor's name, and the snapshot
- * after the change), an occasional retried delivery, every 8 to 16 events something that
+ * after the change), an occasional retried delivery, every 12 to 24 events something that
  * should be flagged, and now and then a burst. Message ids count up from `firstMessageId`
  * with small gaps, like Eventyay's global counter. Who says what depends only on the seed and
  * the rate (the script keeps its own clock, event k at k / rate seconds, so a slow or jittery
@@ -116,7 +116,8 @@ export function createChatScript(options: {
   let wallOffset = 0;
   let nextId = options.firstMessageId;
   let index = 0;
-  let nextTripperAt = random.between(3, 7);
+  const firstTripperAt = random.between(3, 7);
+  let nextTripperAt = firstTripperAt;
   let nextBurstAt = random.between(14, 24);
   const recent: Sent[] = [];
   const followUps: FollowUp[] = [];
@@ -223,8 +224,11 @@ export function createChatScript(options: {
     followUps.sort((a, b) => a.at - b.at);
   };
 
-  /** Something a moderator should see, every 8 to 16 events. */
-  const tripper = (now: number): SimulatedEvent[] => {
+  /**
+   * Something a moderator should see, every 12 to 24 events; the first one within the first
+   * seconds, and of a kind the default rules flag, so the queue fills at once.
+   */
+  const tripper = (now: number, first: boolean): SimulatedEvent[] => {
     const kind = random.weighted<
       'personal_data' | 'insult' | 'spam' | 'flood' | 'link' | 'shouting'
     >([
@@ -232,8 +236,8 @@ export function createChatScript(options: {
       ['insult', 2],
       ['spam', 2],
       ['flood', 2],
-      ['link', 1],
-      ['shouting', 1],
+      ['link', first ? 0 : 1],
+      ['shouting', first ? 0 : 1],
     ]);
     const lines = { personal_data: PERSONAL_DATA, link: LINKS, shouting: SHOUTING };
     switch (kind) {
@@ -307,8 +311,9 @@ export function createChatScript(options: {
       return applause(now);
     }
     if (index >= nextTripperAt) {
-      nextTripperAt = index + random.between(8, 16);
-      return tripper(now);
+      const first = nextTripperAt === firstTripperAt;
+      nextTripperAt = index + random.between(12, 24);
+      return tripper(now, first);
     }
     // An occasional duplicate delivery (PROTOCOLS.md: late acknowledgement), byte for byte.
     const older = recent[recent.length - 1 - random.between(3, 10)];

@@ -150,6 +150,10 @@ describe('createChatScript', () => {
     (seed) => {
       const events = play(seed, 60);
       expect(events.slice(0, 40).some((e) => TRIPS_DEFAULT_RULES.has(e.purpose))).toBe(true);
+      const ordinary = new Set(['chatter', 'reaction', 'applause', 'retry']);
+      const first = events.findIndex((e) => !ordinary.has(e.purpose));
+      expect(first).toBeLessThan(8);
+      expect(['personal_data', 'insult', 'spam', 'flood']).toContain(events[first]!.purpose);
       const perStep = new Map<number, number>();
       for (const e of events) perStep.set(e.step, (perStep.get(e.step) ?? 0) + 1);
       expect(Math.max(...perStep.values())).toBeGreaterThanOrEqual(5);
