@@ -159,7 +159,17 @@ describe('requireRole', () => {
   it('guards every dashboard route: none answers a visitor with a page', async () => {
     const h = createHarness();
     // /reset/:token is for whoever holds a one-time password link (test/http/account-routes.test.ts).
-    const open = ['/login', '/logout', '/setup', '/reset', '/static/:file', '/hooks', '/healthz'];
+    // /display/:token/* is for whoever holds a display token (test/http/display-routes.test.ts).
+    const open = [
+      '/login',
+      '/logout',
+      '/setup',
+      '/reset',
+      '/static/:file',
+      '/hooks',
+      '/healthz',
+      '/display',
+    ];
     const guarded = h.app.routes.filter(
       (r) => r.method !== 'ALL' && !open.some((p) => r.path === p || r.path.startsWith(`${p}/`)),
     );
