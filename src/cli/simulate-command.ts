@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import { createChatScript, type SimulatedEvent } from '../simulate/chat-script.ts';
 import { eventyayBody, eventyaySignature } from '../simulate/eventyay-wire.ts';
 import { checkServerUp, postEventyayDelivery } from '../simulate/http-delivery.ts';
-import { loadSimulationSource } from '../simulate/load-simulation-source.ts';
+import { loadSimulationSource, type SimulationSource } from '../simulate/load-simulation-source.ts';
 import { parseRate } from '../simulate/parse-rate.ts';
 import {
   runSimulation,
@@ -64,29 +64,9 @@ export function addSimulateCommand(program: Command, io: CliIo, config: () => Co
       );
       await checkServerUp(baseUrl);
 
-      const hookUrl = `${baseUrl}/hooks/${encodeURIComponent(source.id)}`;
       const stop = new AbortController();
       void io.untilStopped().then(() => stop.abort());
-      let fatal: string | null = null;
-      let errorsInARow = 0;
-      const deliver = async (event: SimulatedEvent): Promise<DeliveryResult> => {
-        const body = eventyayBody(event.payload);
-        const result = await postEventyayDelivery(
-          hookUrl,
-          body,
-          eventyaySignature(body, source.secret),
-        );
-        errorsInARow = result.outcome === 'error' ? errorsInARow + 1 : 0;
-        if (result.outcome === 'rejected' && result.status === 404) {
-          fatal ??=
-            `the server at ${baseUrl} does not know source ${source.id} (or has it disabled): ` +
-            'is it using the same database as this command (DATABASE_PATH or --db)?';
-        } else if (errorsInARow >= GIVE_UP_AFTER_ERRORS) {
-          fatal ??= `the server at ${baseUrl} stopped answering (${result.outcome === 'error' ? result.message : ''})`;
-        }
-        if (fatal !== null) stop.abort();
-        return result;
-      };
+      const target = signedDeliveries(baseUrl, source, stop);
 
       io.err(
         `Simulating a live chat on "${source.name}" at ${formatRate(rate)} for ` +
@@ -95,7 +75,7 @@ export function addSimulateCommand(program: Command, io: CliIo, config: () => Co
       const script = createChatScript({ seed, firstMessageId: source.firstMessageId, rate });
       const summary = await runSimulation({
         next: script.next,
-        deliver,
+        deliver: target.deliver,
         rate,
         durationMs,
         clock: realClock,
@@ -105,6 +85,7 @@ export function addSimulateCommand(program: Command, io: CliIo, config: () => Co
           ? (s, leftMs) => io.err(`  ${formatCounts(s)}; ${formatSeconds(leftMs)} left\n`)
           : undefined,
       });
+      const fatal = target.fatal();
       const interrupted = stop.signal.aborted && fatal === null;
 
       if (opts.json) {
@@ -118,6 +99,39 @@ export function addSimulateCommand(program: Command, io: CliIo, config: () => Co
       if (fatal !== null) throw new Error(fatal);
       if (summary.rejected + summary.errors > 0) throw new Error(explainFailures(summary));
     });
+}
+
+/**
+ * Signs each event with the source's secret and posts it to the source's webhook URL. Stops the
+ * run (and says why) when the server does not know the source, or stops answering.
+ */
+function signedDeliveries(
+  baseUrl: string,
+  source: SimulationSource,
+  stop: AbortController,
+): { deliver: (event: SimulatedEvent) => Promise<DeliveryResult>; fatal: () => string | null } {
+  const hookUrl = `${baseUrl}/hooks/${encodeURIComponent(source.id)}`;
+  let fatal: string | null = null;
+  let errorsInARow = 0;
+  const deliver = async (event: SimulatedEvent): Promise<DeliveryResult> => {
+    const body = eventyayBody(event.payload);
+    const result = await postEventyayDelivery(
+      hookUrl,
+      body,
+      eventyaySignature(body, source.secret),
+    );
+    errorsInARow = result.outcome === 'error' ? errorsInARow + 1 : 0;
+    if (result.outcome === 'rejected' && result.status === 404) {
+      fatal ??=
+        `the server at ${baseUrl} does not know source ${source.id} (or has it disabled): ` +
+        'is it using the same database as this command (DATABASE_PATH or --db)?';
+    } else if (result.outcome === 'error' && errorsInARow >= GIVE_UP_AFTER_ERRORS) {
+      fatal ??= `the server at ${baseUrl} stopped answering (${result.message})`;
+    }
+    if (fatal !== null) stop.abort();
+    return result;
+  };
+  return { deliver, fatal: () => fatal };
 }
 
 function parseSeed(text: string): number {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { openDb } from '../../src/db/client.ts';
@@ -293,6 +294,19 @@ describe('modhook simulate against a running server', () => {
   }, 30_000);
 });
 
+/** A stand-in server on 127.0.0.1: healthy, and answering deliveries with `answer`. */
+async function fakeServer(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') return res.end('{"ok":true}');
+    req.resume();
+    req.on('end', () => answer(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
 describe('modhook simulate without a server', () => {
   it('says to run npm start first and exits 1 when nothing listens at the URL', async () => {
     const db = tempDbPath();
@@ -325,6 +339,58 @@ describe('modhook simulate without a server', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('/nothing-here/healthz answered 404');
   }, 30_000);
+
+  it('gives up, saying so, when the server stops answering', async () => {
+    const db = tempDbPath();
+    const id = await addSource(db);
+    const url = await fakeServer((req) => req.socket.destroy());
+    const run = await simulate([
+      '--db',
+      db,
+      'simulate',
+      '--source',
+      id,
+      '--rate',
+      '50/s',
+      '--duration',
+      '20s',
+      '--url',
+      url,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the server at ${url} stopped answering`);
+    expect(run.stdout).toMatch(/Sent \d+ deliveries in [0-4](\.\d)? s/);
+  });
+
+  it('counts rejections by reason, exits 1 and explains a signature mismatch', async () => {
+    const db = tempDbPath();
+    const id = await addSource(db);
+    const url = await fakeServer((req, res) => {
+      expect(req.headers['x-eventyay-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"signature_mismatch","message":"no"}}');
+    });
+    const run = await simulate([
+      '--db',
+      db,
+      'simulate',
+      '--source',
+      id,
+      '--rate',
+      '20/s',
+      '--duration',
+      '1s',
+      '--url',
+      url,
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as Summary;
+    expect(summary.rejected).toBe(summary.sent);
+    expect(summary.rejectedBy).toEqual({ signature_mismatch: summary.sent });
+    expect(run.stderr).toContain(`${summary.sent} of ${summary.sent} deliveries were not accepted`);
+    expect(run.stderr).toContain('the secret changed');
+  });
 
   it.each([
     ['an unknown source', ['--source', 'no-such-source'], 'no source with id no-such-source'],
