@@ -40,7 +40,8 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
               <td>{ch.sourceName}</td>
               <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
               <td>{ch.pending}</td>
-              <td>
+              <td class={ch.mode === 'pre' ? undefined : 'muted'}>
+                {ch.mode === 'pre' ? null : '(in pre mode) '}
                 {[
                   ch.approveTrusted ? 'trusted approved' : null,
                   ch.rejectBlocked ? 'blocked rejected' : null,
