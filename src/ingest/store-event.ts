@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
-import { messageLanguage } from '../language/detect-language.ts';
+import { queueLanguageDetection } from '../language/detect-language.ts';
+import { toIso6391 } from '../language/language-tags.ts';
 import { premoderateMessage, statusForRules } from '../premod/premoderate-message.ts';
 import { evaluateMessage, evaluateReaction } from '../rules/evaluate-message.ts';
 import { createTextView } from '../rules/match-text.ts';
@@ -34,10 +35,10 @@ export function storeMessage(
 }
 
 /**
- * Inserts a message not stored before, with its channel, sender and detected language, links
- * reactions that came first, raises its flags and pre-moderates it (src/premod/) unless
- * `evaluate` is false (the caller raises its own). For the caller's transaction; returns the
- * message id.
+ * Inserts a message not stored before, with its channel, sender and language (the sender's until
+ * the text's is detected, soon after), links reactions that came first, raises its flags and
+ * pre-moderates it (src/premod/) unless `evaluate` is false (the caller raises its own). For the
+ * caller's transaction; returns the message id.
  */
 export function insertNewMessage(
   db: Db,
@@ -75,7 +76,8 @@ export function insertNewMessage(
       senderId: sender?.id ?? null,
       screenName: event.author.screenName,
       text: event.text,
-      language: messageLanguage(event.text, event.author.language ?? sender?.language),
+      // The sender's language until the text's is detected (queueLanguageDetection below).
+      language: toIso6391(sender?.language ?? event.author.language),
       sentAt: event.sentAt,
       receivedAt,
       deliveryId,
@@ -85,6 +87,12 @@ export function insertNewMessage(
   );
   if (earlierReactions !== undefined)
     store.linkReactions.run(messageId, sourceId, event.externalId);
+  queueLanguageDetection(db, {
+    id: messageId,
+    sourceId,
+    externalId: event.externalId,
+    text: event.text,
+  });
   if (options.evaluate === false) return messageId;
   const senderStatus = sender?.status ?? null;
   const rulesSee = statusForRules(channel.mode, senderStatus);
