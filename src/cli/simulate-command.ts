@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { createChatScript, type SimulatedEvent } from '../simulate/chat-script.ts';
-import { eventyayBody, eventyaySignature } from '../simulate/eventyay-wire.ts';
+import { eventyayBody, eventyaySignature } from '../sources/eventyay-wire.ts';
 import { checkServerUp, postEventyayDelivery } from '../simulate/http-delivery.ts';
 import { loadSimulationSource, type SimulationSource } from '../simulate/load-simulation-source.ts';
 import { parseRate } from '../simulate/parse-rate.ts';

@@ -14,7 +14,7 @@ import {
   SPAMMER,
   type CastMember,
 } from './chat-lines.ts';
-import { pythonIsoFormat, type EventyayPayload } from './eventyay-wire.ts';
+import { pythonIsoFormat, type EventyayPayload } from '../sources/eventyay-wire.ts';
 import { createRandom } from './seeded-random.ts';
 
 /** Why an event is in the script; the ones in TRIPS_DEFAULT_RULES are meant to be flagged. */

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import type { DeliveryOutcome } from '../ingest/delivery-outcome.ts';
 import { receiveDelivery } from '../ingest/receive-delivery.ts';
-import { eventyayJson, eventyaySignature, pythonIsoformat } from './eventyay-wire.ts';
+import { eventyayBody, eventyaySignature, pythonIsoFormat } from './eventyay-wire.ts';
 import { findSource } from './find-source.ts';
 
 /** The chat channel and sender of test deliveries: fixed, so they are easy to recognise. */
@@ -25,7 +25,7 @@ export type TestDeliveryResult = {
  * test never collides with (and is never answered as a duplicate of) a real message.
  */
 export function eventyayTestBody(at: number, messageId: number, actor: string): string {
-  return eventyayJson({
+  return eventyayBody({
     centralauth_id: null,
     centralauth_username: null,
     channel: TEST_CHANNEL,
@@ -36,7 +36,7 @@ export function eventyayTestBody(at: number, messageId: number, actor: string): 
     profile_img: null,
     screen_name: 'modhook test',
     sender_id: TEST_SENDER,
-    timestamp: pythonIsoformat(at),
+    timestamp: pythonIsoFormat(at),
     user_language: 'en',
   });
 }

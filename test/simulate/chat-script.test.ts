@@ -19,7 +19,7 @@ import {
   TRIPS_DEFAULT_RULES,
   type SimulatedEvent,
 } from '../../src/simulate/chat-script.ts';
-import { eventyayBody, type EventyayEmojiMeta } from '../../src/simulate/eventyay-wire.ts';
+import { eventyayBody, type EventyayEmojiMeta } from '../../src/sources/eventyay-wire.ts';
 
 const START = Date.UTC(2026, 4, 1, 12, 0, 0);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedEvent } from '../../src/simulate/chat-script.ts';
-import type { EventyayPayload } from '../../src/simulate/eventyay-wire.ts';
+import type { EventyayPayload } from '../../src/sources/eventyay-wire.ts';
 import {
   runSimulation,
   type DeliveryResult,

@@ -3,7 +3,7 @@ import {
   eventyayBody,
   eventyaySignature,
   pythonIsoFormat,
-} from '../../src/simulate/eventyay-wire.ts';
+} from '../../src/sources/eventyay-wire.ts';
 import { eventyayFixtures } from '../helpers/eventyay.ts';
 
 describe('eventyayBody', () => {

@@ -59,7 +59,7 @@ describe('sendTestDelivery', () => {
     expect(JSON.parse(body)).toMatchObject({
       message_type: 'text',
       message_id: 2 ** 41,
-      timestamp: '2026-05-01T12:40:00.000000+00:00',
+      timestamp: '2026-05-01T12:40:00+00:00',
       meta: {},
     });
   });
