@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { languageDetectionSettled } from '../../src/language/detect-language.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { BROWSER, postForm, setCookieFor, signedIn, type Browser } from '../helpers/dashboard.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
@@ -51,7 +52,9 @@ function report(h: Harness, messageId: number) {
 /** Band `index` of `of` holds the messages whose id modulo `of` is `index - 1`. */
 const inBand = (index: number, of: number) => (id: number) => id % of === index - 1;
 
-function setLanguage(h: Harness, messageId: number, language: string | null) {
+/** Sets a message's language once the detector has had its say (it stores a moment later). */
+async function setLanguage(h: Harness, messageId: number, language: string | null) {
+  await languageDetectionSettled(h.db);
   h.db.$client.prepare('UPDATE messages SET language = ? WHERE id = ?').run(language, messageId);
 }
 
@@ -136,7 +139,7 @@ describe('the language filter', () => {
     const ids = [];
     for (const [i, language] of (['de', 'de', 'en', null] as const).entries()) {
       const id = await post(i + 1, `mail ${i}@example.org`);
-      setLanguage(h, id, language);
+      await setLanguage(h, id, language);
       ids.push(id);
     }
     const page = await (await get(h, '/', b)).text();
@@ -201,7 +204,7 @@ describe('shares of the queue', () => {
     const ids: number[] = [];
     for (let i = 1; i <= 6; i++) {
       const id = await post(i, `write to x${i}@example.org`);
-      setLanguage(h, id, i <= 4 ? 'de' : 'en');
+      await setLanguage(h, id, i <= 4 ? 'de' : 'en');
       ids.push(id);
     }
     const cookie = await takeShare(h, b, '1/2', 'de');
@@ -409,7 +412,7 @@ describe('hostile text', () => {
     const { h, b, post } = await setup();
     const id = await post(1, '<img src=x onerror=alert(1)>', 'evil');
     h.db.$client.prepare("UPDATE messages SET screen_name = '<b>Eve</b>' WHERE id = ?").run(id);
-    setLanguage(h, id, '<i>');
+    await setLanguage(h, id, '<i>');
     pend(h, id);
     const html = await (await get(h, '/', b)).text();
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');

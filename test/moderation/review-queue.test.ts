@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { languageDetectionSettled } from '../../src/language/detect-language.ts';
 import { decideMessage } from '../../src/moderation/decide-message.ts';
 import { listReviewQueue, type QueueFilters } from '../../src/moderation/review-queue.ts';
 import { premodHarness } from '../premod/premod-harness.ts';
@@ -69,6 +70,7 @@ describe('listReviewQueue by language and share', () => {
         language: 'en',
       }),
     ];
+    await languageDetectionSettled(h.db);
     return { h, german, english };
   }
 
@@ -103,5 +105,29 @@ describe('listReviewQueue by language and share', () => {
     const { h, german } = await mixed();
     expect(ids(h, { share: { language: 'de' } }).sort()).toEqual([...german].sort());
     expect(ids(h, { share: { language: 'de' }, language: 'en' })).toEqual([]);
+  });
+});
+
+describe('the language cache of the queue', () => {
+  const relabel = (h: ReturnType<typeof premodHarness>, id: number, language: string) =>
+    h.db.$client.prepare('UPDATE messages SET language = ? WHERE id = ?').run(language, id);
+
+  it('reads a recent message again, as its detected language may still arrive', async () => {
+    const h = premodHarness({ mode: 'pre' });
+    h.advance(Date.now() - h.deps.now()); // received now, by the wall clock
+    const id = await h.post('Where can I find the slides of this morning?');
+    await languageDetectionSettled(h.db);
+    expect(listReviewQueue(h.db, {}).languages).toEqual([{ language: 'en', count: 1 }]);
+    relabel(h, id, 'de');
+    expect(listReviewQueue(h.db, {}).languages).toEqual([{ language: 'de', count: 1 }]);
+  });
+
+  it('keeps the language of a message received long ago', async () => {
+    const h = premodHarness({ mode: 'pre' });
+    const id = await h.post('Where can I find the slides of this morning?');
+    await languageDetectionSettled(h.db);
+    expect(ids(h, { language: 'en' })).toEqual([id]);
+    relabel(h, id, 'de');
+    expect(ids(h, { language: 'en' })).toEqual([id]);
   });
 });
