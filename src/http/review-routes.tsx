@@ -83,11 +83,19 @@ function describe(result: DecisionResult, verdict: string): string {
   return `Superseded: ${by} came first and stands. Your ${verdict} is recorded, and changed nothing.`;
 }
 
-function describeSimilar(action: SimilarAction, rejected: number[], patternId?: number): string {
-  const count = `${rejected.length} message${rejected.length === 1 ? '' : 's'}`;
-  const done = `Rejected ${count} like this one (this one included when it was not rejected yet).`;
+function describeSimilar(
+  action: SimilarAction,
+  messageId: number,
+  rejected: number[],
+  patternId?: number,
+): string {
+  const others = rejected.filter((id) => id !== messageId).length;
+  const alikes = `${others} pending look-alike${others === 1 ? '' : 's'}`;
+  const done = rejected.includes(messageId)
+    ? `Rejected this message and ${alikes}.`
+    : `Rejected ${alikes} (this message was rejected already).`;
   return action === 'block-similar'
-    ? `Blocked look-alikes in this channel (pattern #${patternId}). ${done}`
+    ? `Blocked look-alikes in this channel from now on (pattern #${patternId}). ${done}`
     : done;
 }
 
@@ -117,14 +125,14 @@ function similarRoute(action: SimilarAction) {
       action === 'block-similar'
         ? blockSimilar(c.var.deps, input)
         : { ...rejectSimilar(c.var.deps, input), patternId: undefined };
-    const done = describeSimilar(action, rejected, patternId);
+    const done = describeSimilar(action, messageId, rejected, patternId);
     if (isHtmx(c) && back === '') {
       const text = getMessageInContext(c.var.deps.db, messageId).message.text;
       return c.html(
         <DecidedRow messageId={messageId} text={text} done={done} superseded={false} />,
       );
     }
-    const target = `${localPath(back || `/messages/${messageId}`)}`;
+    const target = localPath(back || `/messages/${messageId}`);
     const to = `${target}${target.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`;
     if (isHtmx(c)) {
       c.header('HX-Redirect', to);

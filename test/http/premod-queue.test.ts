@@ -344,7 +344,7 @@ describe('reject similar and block similar', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('data-decided="true"');
-    expect(html).toContain('Rejected 2 messages like this one');
+    expect(html).toContain('Rejected this message and 1 pending look-alike.');
     expect(state(h, ids.chosen)).toBe('rejected');
     expect(state(h, ids.alike)).toBe('rejected');
     expect(state(h, ids.other)).toBe('unreviewed');
@@ -369,7 +369,7 @@ describe('reject similar and block similar', () => {
     expect(h.count('audit_log', "action = 'blocked_pattern.create'")).toBe(1);
     const page = await (await get(h, location, b)).text();
     expect(page).toMatch(
-      /Blocked look-alikes in this channel \(pattern #\d+\)\. Rejected 2 messages/,
+      /Blocked look-alikes in this channel from now on \(pattern #\d+\)\. Rejected this message and 1 pending look-alike\./,
     );
   });
 
