@@ -1,6 +1,7 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { openDb } from '../../src/db/client.ts';
@@ -97,4 +98,11 @@ export async function measureExport(
       `peak memory growth ${growthMiB.toFixed(1)} MiB (target < 64 MiB)`,
     ],
   };
+}
+
+// `npx tsx test/bench/export-bench.ts`: this benchmark alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const report = await benchExport();
+  console.log(`${report.ok ? 'ok  ' : 'MISS'} ${report.name}`);
+  for (const line of report.lines) console.log(`     ${line}`);
 }
