@@ -195,12 +195,23 @@ const statements = perConnection((sqlite: Database.Database) => {
   };
 });
 
+/**
+ * Each open flag's weight in a band of its own (pending 1, low 10^4, medium 10^8, high 10^12):
+ * the sum over an item's flags tells its highest severity (highest band) and whether it is
+ * pending (lowest band) in one aggregate; a second one costs ~15% more over 10,000 open flags.
+ * Exact up to 9,000 open flags of one kind on one message.
+ */
+const FLAG_WEIGHT = `CASE WHEN f.origin = 'pending' THEN 1 WHEN f.severity = 'high' THEN 1000000000000
+  WHEN f.severity = 'medium' THEN 100000000 ELSE 10000 END`;
+const rankOf = (weight: number) => (weight >= 1e12 ? 3 : weight >= 1e8 ? 2 : weight >= 1e4 ? 1 : 0);
+
 type Grouped = {
   message_id: number;
+  weight: number;
+  waiting_since: number;
   /** The highest severity of its open flags but the pending one (3 high … 1 low); 0: none. */
   rank: number;
-  waiting_since: number;
-  pending: 0 | 1;
+  pending: boolean;
 };
 
 /**
@@ -254,12 +265,13 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
   const prepare = statements(db);
   const { where, having, message } = whereOf(filters);
   let all = prepare(
-    // A pending flag ranks 0, so pending-only items sort last: one aggregate fewer than a
-    // separate "pending only" column, which costs a third more on 10,000 open flags.
-    `SELECT f.message_id, max(CASE WHEN f.origin = 'pending' THEN 0 ELSE ${SEVERITY_RANK} END)
-       AS rank, min(f.created_at) AS waiting_since, max(f.origin = 'pending') AS pending
+    `SELECT f.message_id, sum(${FLAG_WEIGHT}) AS weight, min(f.created_at) AS waiting_since
      FROM flags f WHERE ${where.sql} GROUP BY f.message_id ${having.sql}`,
   ).all(...where.params, ...having.params) as Grouped[];
+  for (const g of all) {
+    g.rank = rankOf(g.weight);
+    g.pending = g.weight % 1e4 > 0;
+  }
   if (message.sql !== '') {
     const meeting = messagesMeeting(
       db,
@@ -336,7 +348,7 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
           sentAt: r.sent_at,
           language: r.language,
           severity: SEVERITY_OF[g.rank] ?? 'low',
-          pending: g.pending === 1,
+          pending: g.pending,
           pendingOnly: g.rank === 0,
           waitingSince: g.waiting_since,
           decisionId: r.decision_id,

@@ -39,6 +39,34 @@ describe('listReviewQueue with pending items', () => {
     expect(listReviewQueue(h.db, {}).pending).toBe(0);
   });
 
+  it('ranks an item by its most severe flag however many flags it has, pending or not', async () => {
+    const h = premodHarness({ mode: 'pre' });
+    const flag = (id: number, severity: string, times: number) => {
+      for (let i = 0; i < times; i++)
+        h.db.$client
+          .prepare(
+            `INSERT INTO flags (message_id, origin, severity, status, reason, actor, created_at)
+             VALUES (?, 'report', ?, 'open', 'reported', 'test', ?)`,
+          )
+          .run(id, severity, h.deps.now());
+    };
+    const manyLow = await h.post('first');
+    const highAndLow = await h.post('second');
+    const waiting = await h.post('third');
+    flag(manyLow, 'low', 120);
+    flag(highAndLow, 'low', 3);
+    flag(highAndLow, 'medium', 2);
+    flag(highAndLow, 'high', 1);
+    const queue = listReviewQueue(h.db, {});
+    expect(queue.items.map((i) => [i.messageId, i.severity, i.pending, i.pendingOnly])).toEqual([
+      [highAndLow, 'high', true, false],
+      [manyLow, 'low', true, false],
+      [waiting, 'low', true, true],
+    ]);
+    expect(queue.bySeverity).toEqual({ high: 1, medium: 0, low: 1 });
+    expect(queue.items[1]!.flags).toHaveLength(121);
+  });
+
   it.each([
     ['pending', ['flagged', 'plain']],
     ['rule', ['flagged']],
