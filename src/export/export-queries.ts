@@ -19,6 +19,8 @@ export type ExportFilters = {
   q?: string;
   sender?: string;
   state?: string;
+  /** Messages: a language code, or `und` for none detected. */
+  language?: string;
   /** Audit: who, what, and to what. */
   actor?: string;
   action?: string;
@@ -148,6 +150,8 @@ function messagesQuery(f: ExportFilters, page?: number) {
     );
   }
   if (f.state) add('m.moderation_state = ?', f.state);
+  if (f.language === 'und') add('m.language IS NULL');
+  else if (f.language) add('m.language = ?', f.language);
   // The id to read after is bound last, when the page is read.
   if (page !== undefined) add('m.id > ?');
   return {

@@ -20,7 +20,9 @@ const ExportQuery = z.object({
   state: optionalParam(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
   open: optionalParam(z.enum(['1'])),
   severity: optionalParam(z.enum(['low', 'medium', 'high'])),
-  origin: optionalParam(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender'])),
+  origin: optionalParam(z.enum(['rule', 'report', 'reaction', 'moderator', 'sender', 'pending'])),
+  /** A language code, or `und` for messages whose language is unknown (the queue's filter). */
+  lang: optionalParam(z.string().regex(/^[a-z]{2,3}$/)),
   rule: optionalParam(z.coerce.number().int().positive()),
   actor: optionalParam(z.string().max(200)),
   action: optionalParam(z.string().max(100)),
@@ -30,12 +32,16 @@ const ExportQuery = z.object({
 });
 
 function filtersOf(c: Context<AppEnv>): { filters: ExportFilters; bom: boolean } {
-  const { source, open, bom, rule, target_type, target, ...rest } = parseQuery(ExportQuery, c);
+  const { source, open, bom, rule, target_type, target, lang, ...rest } = parseQuery(
+    ExportQuery,
+    c,
+  );
   const filters: ExportFilters = Object.fromEntries(
     Object.entries({
       ...rest,
       sourceId: source,
       ruleId: rule,
+      language: lang,
       targetType: target_type,
       targetId: target,
       openOnly: open === '1' ? true : undefined,

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { languageDetectionSettled } from '../../src/language/detect-language.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { BROWSER, signedIn } from '../helpers/dashboard.ts';
 import { createHarness } from '../helpers/harness.ts';
@@ -78,5 +79,39 @@ describe('GET /export/:kind.csv', () => {
       await h.app.request('/?q=mail', { headers: { ...BROWSER, cookie: b.cookie } })
     ).text();
     expect(html).toContain('href="/export/messages.csv?q=mail&amp;open=1"');
+  });
+
+  it('exports what the queue shows when it is filtered to pending items of one language', async () => {
+    const h = await setup();
+    // Channel 1 goes pre-moderated; its next messages wait for approval.
+    h.db.$client.prepare("UPDATE channels SET mode = 'pre'").run();
+    for (const [id, message] of [
+      [3, 'first pending'],
+      [4, 'second pending'],
+    ] as const)
+      await postSigned(
+        h,
+        h.db.$client.prepare('SELECT id FROM sources').pluck().get() as string,
+        textPayload({ message_id: id, message }),
+        eventyayFixtures.secret,
+      );
+    // Detection lands a moment after ingest; set the languages after it.
+    await languageDetectionSettled(h.db);
+    h.db.$client.prepare("UPDATE messages SET language = 'de' WHERE external_id = '4'").run();
+    h.db.$client.prepare("UPDATE messages SET language = NULL WHERE external_id = '3'").run();
+    const b = await signedIn(h, 'moderator');
+    const csvOf = async (query: string) => {
+      const res = await h.app.request(`/export/messages.csv?${query}`, {
+        headers: { ...BROWSER, cookie: b.cookie },
+      });
+      expect(res.status).toBe(200);
+      return (parse(await res.text(), { columns: true }) as Record<string, string>[]).map(
+        (r) => r.text,
+      );
+    };
+    expect(await csvOf('open=1&origin=pending')).toEqual(['first pending', 'second pending']);
+    expect(await csvOf('open=1&origin=pending&lang=de')).toEqual(['second pending']);
+    expect(await csvOf('open=1&lang=und')).toEqual(expect.arrayContaining(['first pending']));
+    expect(await csvOf('open=1&lang=und')).not.toContain('second pending');
   });
 });
