@@ -14,14 +14,14 @@ let worker: Worker | undefined;
 const batches = new Map<number, Batch>();
 let nextBatch = 0;
 
-/** The process's detector thread, started on first use; it does not keep the process alive. */
+/** The process's detector thread, started on first use. */
 function detector(): Worker {
   if (worker !== undefined) return worker;
   const started = new Worker(new URL('./language-worker.mjs', import.meta.url));
-  started.unref();
   started.on('message', ({ id, languages }: { id: number; languages: (string | null)[] }) => {
     batches.get(id)?.resolve(languages);
     batches.delete(id);
+    if (batches.size === 0) started.unref();
   });
   const fail = (error: Error) => {
     if (worker === started) worker = undefined; // the next batch starts a new one
@@ -30,6 +30,8 @@ function detector(): Worker {
   };
   started.on('error', fail);
   started.on('exit', (code) => fail(new Error(`language detector exited with code ${code}`)));
+  // Idle, it does not keep the process alive (set after the listeners, which ref it again).
+  started.unref();
   worker = started;
   return started;
 }
@@ -43,7 +45,9 @@ export function detectLanguages(texts: string[]): Promise<(string | null)[]> {
   return new Promise((resolve, reject) => {
     const id = nextBatch++;
     batches.set(id, { resolve, reject });
-    detector().postMessage({ id, texts });
+    const thread = detector();
+    thread.ref(); // until the answer: a short-lived process still gets its languages
+    thread.postMessage({ id, texts });
   });
 }
 
