@@ -143,7 +143,9 @@ describe.skipIf(!available)('pre-moderation and the overlay in a real browser', 
     await expect(row.getAttribute('class')).resolves.toContain('selected');
     const decided = queue.waitForResponse((r) => r.url().endsWith('/decision'));
     await queue.keyboard.press(key);
-    expect((await decided).status()).toBe(200);
+    // 200 from htmx; 303 when a live list refresh replaced the row at that instant and the form
+    // went without htmx (the decision is stored either way, and the page reloads).
+    expect([200, 303]).toContain((await decided).status());
   }
 
   it('shows only approved messages, live; highlights; removes a rejected one; hostile text stays text', async () => {
