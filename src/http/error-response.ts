@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ErrorFragment, ErrorPage, errorTitle } from '../../views/error-page.tsx';
 import { DomainError, ThrottledError, type ErrorCode } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
-import { isHtmx, isMachinePath, wantsHtml } from './request-info.ts';
+import { isHtmx, isMachinePath, loggablePath, wantsHtml } from './request-info.ts';
 
 const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
@@ -40,7 +40,10 @@ export function respondToError(error: Error, c: Context<AppEnv>) {
   if (error instanceof HTTPException && error.status < 500) {
     return answer(c, error.status, 'http_error', error.message || 'bad request');
   }
-  c.var.deps.log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+  c.var.deps.log.error(
+    { err: error, method: c.req.method, path: loggablePath(c.req.path) },
+    'request failed',
+  );
   return answer(c, 500, 'internal_error', 'modhook could not handle this request');
 }
 

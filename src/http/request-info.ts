@@ -72,3 +72,13 @@ export function isMachinePath(path: string): boolean {
     path.startsWith('/display/')
   );
 }
+
+/**
+ * The path as logs may show it: the one-time token of a password link and a display's token are
+ * capabilities, so they are masked (`/reset/…`, `/display/…/overlay`).
+ */
+export function loggablePath(path: string): string {
+  return path
+    .replace(/^\/reset\/[^/]+/, '/reset/…')
+    .replace(/^\/display\/(?!public\/)[^/]+/, '/display/…');
+}
