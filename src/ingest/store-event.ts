@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { queueLanguageDetection } from '../language/detect-language.ts';
+import { queueLanguageDetection, writeDetectedLanguages } from '../language/detect-language.ts';
 import { toIso6391 } from '../language/language-tags.ts';
 import { premoderateMessage, statusForRules } from '../premod/premoderate-message.ts';
 import { evaluateMessage, evaluateReaction } from '../rules/evaluate-message.ts';
@@ -68,6 +68,8 @@ export function insertNewMessage(
   const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
   const reactionsJson = earlierReactions?.snapshot_json ?? '{}';
   const view = createTextView(event.text);
+  // The sender's language until the text's is detected (queueLanguageDetection below).
+  const language = toIso6391(sender?.language ?? event.author.language);
   const messageId = Number(
     store.insertMessage.run({
       sourceId,
@@ -76,8 +78,7 @@ export function insertNewMessage(
       senderId: sender?.id ?? null,
       screenName: event.author.screenName,
       text: event.text,
-      // The sender's language until the text's is detected (queueLanguageDetection below).
-      language: toIso6391(sender?.language ?? event.author.language),
+      language,
       sentAt: event.sentAt,
       receivedAt,
       deliveryId,
@@ -87,11 +88,13 @@ export function insertNewMessage(
   );
   if (earlierReactions !== undefined)
     store.linkReactions.run(messageId, sourceId, event.externalId);
+  writeDetectedLanguages(db);
   queueLanguageDetection(db, {
     id: messageId,
     sourceId,
     externalId: event.externalId,
     text: event.text,
+    stored: language,
   });
   if (options.evaluate === false) return messageId;
   const senderStatus = sender?.status ?? null;

@@ -51,7 +51,19 @@ export function detectLanguages(texts: string[]): Promise<(string | null)[]> {
   });
 }
 
-type Item = { id: number; sourceId: string; externalId: string; text: string };
+type Item = {
+  id: number;
+  sourceId: string;
+  externalId: string;
+  text: string;
+  /** The language the message was stored with (the sender's); no write when detection agrees. */
+  stored: string | null;
+};
+
+/** At most this many messages wait for their language (a bound on memory). */
+const MAX_OUTSTANDING = 20_000;
+/** How long detected languages may wait for an ingest transaction to write them. */
+const WRITE_LATER_MS = 250;
 
 function createLanguageQueue(sqlite: Database.Database, db: Db) {
   // The source and external id guard against a row id reused after a rolled-back insert.
@@ -59,8 +71,15 @@ function createLanguageQueue(sqlite: Database.Database, db: Db) {
     'UPDATE messages SET language = ? WHERE id = ? AND source_id = ? AND external_id = ?',
   );
   let waiting: Item[] = [];
+  /**
+   * Detected languages not written yet. The next ingest transaction writes them (no commit of
+   * their own: under load, a transaction per batch cost ingest an fsync each), or their own
+   * after WRITE_LATER_MS when no message comes.
+   */
+  let ready: { item: Item; language: string }[] = [];
   let outstanding = 0;
   let settled: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
   const done = (count: number) => {
     outstanding -= count;
     if (outstanding === 0) {
@@ -68,35 +87,68 @@ function createLanguageQueue(sqlite: Database.Database, db: Db) {
       settled = [];
     }
   };
-  const send = async () => {
-    const batch = waiting;
-    waiting = [];
+  const drop = () => {
+    const count = ready.length;
+    ready = [];
+    done(count);
+  };
+  /** For the caller's transaction; never throws (a language is a hint). */
+  const writeReady = () => {
+    if (ready.length === 0) return;
+    const batch = ready;
+    ready = [];
     try {
-      const languages = await detectLanguages(batch.map((item) => item.text));
-      const found = batch.flatMap((item, i) => {
-        const language = languages[i];
-        return typeof language === 'string' ? [{ item, language }] : [];
-      });
-      if (found.length > 0 && sqlite.open) {
-        await commitQueue(db).run(() => {
-          for (const { item, language } of found)
-            update.run(language, item.id, item.sourceId, item.externalId);
-        });
-      }
+      for (const { item, language } of batch)
+        update.run(language, item.id, item.sourceId, item.externalId);
     } catch {
-      // A language is a hint: on a failed detector or a closed database the fallback stays.
+      // Lost with the hint only; the delivery being stored is not failed for it.
     } finally {
       done(batch.length);
     }
   };
+  const writeSoon = () => {
+    timer = undefined;
+    if (ready.length === 0) return;
+    if (!sqlite.open) return drop();
+    commitQueue(db).run(writeReady).catch(drop);
+  };
+  const send = async () => {
+    const batch = waiting;
+    waiting = [];
+    let kept = 0;
+    try {
+      const languages = await detectLanguages(batch.map((item) => item.text));
+      batch.forEach((item, i) => {
+        const language = languages[i];
+        if (typeof language === 'string' && language !== item.stored) {
+          ready.push({ item, language });
+          kept++;
+        }
+      });
+    } catch {
+      // A failed detector: the languages the messages were stored with stay.
+    }
+    done(batch.length - kept);
+    if (kept > 0 && timer === undefined) {
+      timer = setTimeout(writeSoon, WRITE_LATER_MS);
+      timer.unref();
+    }
+  };
   return {
     add(item: Item) {
+      // A detector starved of CPU for long: new messages keep the sender's language instead of
+      // queueing without bound.
+      if (outstanding >= MAX_OUTSTANDING) return;
       if (waiting.length === 0) setImmediate(() => void send());
       waiting.push(item);
       outstanding++;
     },
+    writeReady,
     settled(): Promise<void> {
-      return outstanding === 0 ? Promise.resolve() : new Promise((r) => settled.push(r));
+      if (outstanding === 0) return Promise.resolve();
+      const promise = new Promise<void>((resolve) => settled.push(resolve));
+      if (ready.length > 0) writeSoon();
+      return promise;
     },
   };
 }
@@ -121,6 +173,14 @@ const queueOf = (db: Db) => {
  */
 export function queueLanguageDetection(db: Db, item: Item): void {
   queueOf(db).add({ ...item, text: item.text.slice(0, MAX_DETECT_CHARS) });
+}
+
+/**
+ * Writes the languages detected since the last call; for an ingest transaction (insertNewMessage),
+ * so they need no commit of their own. Cheap when there are none.
+ */
+export function writeDetectedLanguages(db: Db): void {
+  queues.get(db.$client)?.writeReady();
 }
 
 /** Resolves when every queued detection of this database was stored (for tests and shutdown). */

@@ -3,8 +3,17 @@
 // (measured; ~18 µs in a tight loop, its tables falling out of cache between database work);
 // here they cost the main thread nothing, and eld's tables stay out of its heap (the extra-small
 // set: ~10 MB resident, ~25 µs per line; the small one told our test lines no better for 60 MB).
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { eld } from 'eld/extrasmall';
+
+// Lowest CPU priority for this thread only (on Linux, a nice value is per thread): on a busy
+// machine ingest keeps the cores and languages arrive later instead.
+try {
+  setPriority(19);
+} catch {
+  // Not allowed here: detection runs at normal priority.
+}
 
 /** A chat line's language shows in its first sentences; the cost grows with the length. */
 const MAX_DETECT_CHARS = 400;
