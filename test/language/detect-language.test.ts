@@ -66,6 +66,17 @@ describe('at ingest', () => {
     expect(h.message(id).language).toBe(stored);
   });
 
+  it('has the next message write the languages detected meanwhile', async () => {
+    const h = premodHarness();
+    const german = await h.post('Kann man die Aufzeichnung später noch ansehen?', {
+      language: 'en',
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the queue sends its batch
+    await detectLanguages(['x']); // answered after that batch: its languages are ready
+    await h.post('next', { language: 'en' }); // its transaction writes them (or the timer did)
+    expect(h.message(german).language).toBe('de');
+  });
+
   it("falls back to the language the sender's earlier messages carried", async () => {
     const h = premodHarness();
     await h.post('hello', { sender: 'same-sender', language: 'fr' });
