@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { requeueEditedMessage } from '../premod/requeue-edited-message.ts';
 import { evaluateMessage } from '../rules/evaluate-message.ts';
 import { createTextView } from '../rules/match-text.ts';
 import type { IncomingDeletion, IncomingEdit, ReactionSnapshot } from './incoming-event.ts';
@@ -8,7 +9,8 @@ import { insertDelivery, insertNewMessage, type AcceptedDelivery } from './store
 /**
  * Stores an edit of a message in one transaction: the edit (text before and after) is appended
  * to message_edits, the message takes the new text, and the text rules run again on it; a new
- * open flag on an approved or highlighted message puts it back in the queue. An edit that
+ * open flag on an approved or highlighted message puts it back in the queue, and so does any
+ * edit of one in a pre-moderated channel (src/premod/requeue-edited-message.ts). An edit that
  * leaves the text as it was (Stream also sends message.updated for pins and the like) changes
  * nothing but the delivery row. An edit of a message not seen before stores the message.
  */
@@ -52,6 +54,7 @@ export function storeEdit(db: Db, delivery: AcceptedDelivery, event: IncomingEdi
       receivedAt,
       { edit: true },
     );
+    requeueEditedMessage(db, { id: stored.id, senderId: stored.sender_id }, receivedAt);
   })();
 }
 

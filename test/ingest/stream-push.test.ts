@@ -169,6 +169,35 @@ describe('POST /hooks/:sourceId (Stream push)', () => {
     expect(states).toEqual([{ moderation_state: 'rejected' }, { moderation_state: 'approved' }]);
   });
 
+  it('sends an approved message of a pre-moderated channel back to pending when it is edited', async () => {
+    const { h, id } = setup();
+    await postPayload(h, id, streamMessageNew({ id: 'a', text: 'hello all' }));
+    await postPayload(h, id, streamMessageNew({ id: 'b', text: 'rejected one' }));
+    h.db.$client.prepare("UPDATE channels SET mode = 'pre'").run();
+    const [a, b] = h.db.$client.prepare('SELECT id FROM messages ORDER BY id').all() as {
+      id: number;
+    }[];
+    decide(h, a!.id, 'approve');
+    decide(h, b!.id, 'reject');
+    const edit = (mid: string, text: string) => ({
+      ...streamMessageNew({ id: mid, text }),
+      type: 'message.updated',
+    });
+    await postPayload(h, id, edit('a', 'hello all, now with something else'));
+    await postPayload(h, id, edit('b', 'rejected one, edited'));
+    expect(
+      row(h, 'SELECT moderation_state, decision_id FROM messages WHERE id = ?', a!.id),
+    ).toEqual({ moderation_state: 'unreviewed', decision_id: null });
+    expect(
+      h.count('flags', `message_id = ${a!.id} AND origin = 'pending' AND status = 'open'`),
+    ).toBe(1);
+    expect(row(h, 'SELECT moderation_state FROM messages WHERE id = ?', b!.id)).toEqual({
+      moderation_state: 'rejected',
+    });
+    expect(h.count('flags', `message_id = ${b!.id} AND origin = 'pending'`)).toBe(0);
+    expect(h.count('audit_log', "action = 'message.edit_requeued'")).toBe(1);
+  });
+
   it('does not raise the same rule twice while its flag is open, nor for an unchanged text', async () => {
     const { h, id } = setup();
     await postPayload(h, id, streamMessageNew({ text: 'tom@example.com' }));
