@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
+import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
 
@@ -179,6 +180,10 @@ export function ChannelPageView(props: {
   saved?: boolean;
   /** The form to show instead (with its errors). */
   form?: Child;
+  patterns: BlockedPatternSummary[];
+  /** Moderators and admins may lift a blocked pattern. */
+  canLift: boolean;
+  lifted?: boolean;
 }) {
   const ch = props.channel;
   return (
@@ -197,6 +202,81 @@ export function ChannelPageView(props: {
           canEdit={props.canEdit}
           saved={props.saved ?? false}
         />
+      )}
+      <BlockedPatterns
+        channelId={ch.id}
+        patterns={props.patterns}
+        canLift={props.canLift}
+        csrfToken={props.csrfToken}
+        lifted={props.lifted ?? false}
+      />
+    </section>
+  );
+}
+
+/** "Block similar" patterns that reject look-alikes on arrival here, each with a way to lift it. */
+function BlockedPatterns(props: {
+  channelId: number;
+  patterns: BlockedPatternSummary[];
+  canLift: boolean;
+  csrfToken: string;
+  lifted: boolean;
+}) {
+  return (
+    <section class="blocked-patterns">
+      <h2>Blocked patterns</h2>
+      {props.lifted ? (
+        <p class="done" role="status">
+          Pattern lifted: look-alikes are accepted again within a second.
+        </p>
+      ) : null}
+      {props.patterns.length === 0 ? (
+        <p class="muted">
+          None. "Block similar" on a message adds one: its look-alikes are then rejected on arrival.
+        </p>
+      ) : (
+        <table class="messages">
+          <thead>
+            <tr>
+              <th>Text (normalized)</th>
+              <th>Edits allowed</th>
+              <th>Where</th>
+              <th>By</th>
+              <th>Since</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.patterns.map((p) => (
+              <tr>
+                <td>
+                  {p.messageId === null ? (
+                    p.normalizedText
+                  ) : (
+                    <a href={`/messages/${p.messageId}`}>{p.normalizedText}</a>
+                  )}
+                </td>
+                <td>{p.maxDistance}</td>
+                <td>{p.channelId === null ? 'every channel' : 'this channel'}</td>
+                <td>{p.actor}</td>
+                <td>
+                  <When at={p.createdAt} />
+                </td>
+                <td>
+                  {props.canLift ? (
+                    <form
+                      method="post"
+                      action={`/channels/${props.channelId}/blocked-patterns/${p.id}/lift`}
+                    >
+                      <CsrfField token={props.csrfToken} />
+                      <button type="submit">Lift</button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

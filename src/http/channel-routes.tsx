@@ -3,6 +3,8 @@ import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { findChannel, listChannels } from '../channels/list-channels.ts';
 import { ChannelChanges, setChannelSettings } from '../channels/set-channel-settings.ts';
 import { DomainError } from '../errors.ts';
+import { liftBlockedPattern } from '../premod/lift-blocked-pattern.ts';
+import { listBlockedPatterns } from '../premod/list-blocked-patterns.ts';
 import {
   ChannelPageView,
   ChannelSettingsForm,
@@ -59,10 +61,25 @@ export const channelRoutes = new Hono<AppEnv>()
         csrfToken={c.var.csrfToken}
         canEdit={c.var.session!.account.role === 'admin'}
         saved={c.req.query('done') === 'saved'}
+        lifted={c.req.query('done') === 'lifted'}
+        patterns={listBlockedPatterns(c.var.deps.db, channel.id)}
+        canLift={c.var.session!.account.role !== 'auditor'}
       />,
       { title: `Channel ${channel.label ?? channel.externalId}` },
     );
   })
+  .post(
+    '/channels/:id/blocked-patterns/:patternId/lift',
+    requireRole('admin', 'moderator'),
+    (c) => {
+      const channelId = idParam(c);
+      const patternId = Number(c.req.param('patternId'));
+      if (!Number.isSafeInteger(patternId) || patternId <= 0)
+        throw new DomainError('not_found', 'no such blocked pattern');
+      liftBlockedPattern(c.var.deps, { patternId, actor: accountActor(c.var.session!.account) });
+      return c.redirect(`/channels/${channelId}?done=lifted`, 303);
+    },
+  )
   .post('/channels/:id', requireRole('admin'), async (c) => {
     const channelId = idParam(c);
     const channel = findChannel(c.var.deps.db, channelId);
@@ -88,7 +105,14 @@ export const channelRoutes = new Hono<AppEnv>()
     if (isHtmx(c)) return c.html(form, ok ? 200 : 422);
     c.status(422);
     return c.render(
-      <ChannelPageView channel={channel} csrfToken={c.var.csrfToken} canEdit form={form} />,
+      <ChannelPageView
+        channel={channel}
+        csrfToken={c.var.csrfToken}
+        canEdit
+        form={form}
+        patterns={listBlockedPatterns(c.var.deps.db, channel.id)}
+        canLift
+      />,
       {
         title: `Channel ${channel.label ?? channel.externalId}`,
       },

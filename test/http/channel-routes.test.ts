@@ -147,3 +147,95 @@ describe('channel settings', () => {
     );
   });
 });
+
+describe('blocked patterns on the channel page', () => {
+  async function withPattern(role: 'admin' | 'moderator' | 'auditor') {
+    const s = await setup(role);
+    const messageId = s.h.db.$client.prepare('SELECT id FROM messages').pluck().get() as number;
+    const patternId = s.h.db.$client
+      .prepare(
+        `INSERT INTO blocked_patterns (channel_id, normalized_text, max_distance, message_id, actor,
+           created_at) VALUES (?, '<b>buy cheap pills</b>', 2, ?, 'account:ana', 0)`,
+      )
+      .run(s.channelId, messageId).lastInsertRowid as number;
+    return { ...s, patternId };
+  }
+
+  it('lists the patterns that apply here, escaped, with a lift button for moderators', async () => {
+    const { h, b, channelId } = await withPattern('moderator');
+    const html = await (
+      await h.app.request(`/channels/${channelId}`, { headers: { ...BROWSER, cookie: b.cookie } })
+    ).text();
+    expect(html).toContain('&lt;b&gt;buy cheap pills&lt;/b&gt;');
+    expect(html).not.toContain('<b>buy cheap pills</b>');
+    expect(html).toMatch(/action="\/channels\/\d+\/blocked-patterns\/\d+\/lift"/);
+  });
+
+  it('lets a moderator lift a pattern (audited), and refuses an auditor', async () => {
+    const auditor = await withPattern('auditor');
+    const refused = await postForm(
+      auditor.h,
+      `/channels/${auditor.channelId}/blocked-patterns/${auditor.patternId}/lift`,
+      { _csrf: auditor.b.csrfToken },
+      { cookie: auditor.b.cookie },
+    );
+    expect(refused.status).toBe(403);
+    expect(auditor.h.count('blocked_patterns', 'disabled_at IS NULL')).toBe(1);
+
+    const { h, b, channelId, patternId } = await withPattern('moderator');
+    const lift = () =>
+      postForm(
+        h,
+        `/channels/${channelId}/blocked-patterns/${patternId}/lift`,
+        { _csrf: b.csrfToken },
+        { cookie: b.cookie },
+      );
+    const res = await lift();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/channels/${channelId}?done=lifted`);
+    expect(h.count('blocked_patterns', 'disabled_at IS NULL')).toBe(0);
+    expect((await lift()).status).toBe(303);
+    expect(h.count('audit_log', "action = 'blocked_pattern.lift'")).toBe(1);
+    const missing = await postForm(
+      h,
+      `/channels/${channelId}/blocked-patterns/999/lift`,
+      { _csrf: b.csrfToken },
+      { cookie: b.cookie },
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('stops rejecting look-alikes once lifted', async () => {
+    const { h, b, channelId, patternId } = await withPattern('moderator');
+    const source = h.db.$client.prepare('SELECT id FROM sources').pluck().get() as string;
+    h.db.$client
+      .prepare("UPDATE blocked_patterns SET normalized_text = 'buycheappills' WHERE id = ?")
+      .run(patternId);
+    const stateOf = (externalId: string) =>
+      h.db.$client
+        .prepare('SELECT moderation_state FROM messages WHERE external_id = ?')
+        .pluck()
+        .get(externalId);
+    await postSigned(
+      h,
+      source,
+      textPayload({ message_id: 2, message: 'BUY cheap pilLs' }),
+      eventyayFixtures.secret,
+    );
+    expect(stateOf('2')).toBe('rejected');
+    await postForm(
+      h,
+      `/channels/${channelId}/blocked-patterns/${patternId}/lift`,
+      { _csrf: b.csrfToken },
+      { cookie: b.cookie },
+    );
+    h.advance(1500); // the pattern cache reloads within a second
+    await postSigned(
+      h,
+      source,
+      textPayload({ message_id: 3, message: 'BUY cheap pilLs' }),
+      eventyayFixtures.secret,
+    );
+    expect(stateOf('3')).toBe('unreviewed');
+  });
+});
