@@ -71,7 +71,7 @@ describe('at ingest', () => {
     const german = await h.post('Kann man die Aufzeichnung später noch ansehen?', {
       language: 'en',
     });
-    await new Promise((resolve) => setImmediate(resolve)); // the queue sends its batch
+    await new Promise((resolve) => setTimeout(resolve, 60)); // the queue sends its batch (50 ms)
     await detectLanguages(['x']); // answered after that batch: its languages are ready
     await h.post('next', { language: 'en' }); // its transaction writes them (or the timer did)
     expect(h.message(german).language).toBe('de');
