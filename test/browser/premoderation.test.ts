@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
@@ -11,18 +11,9 @@ import { addSource } from '../../src/sources/add-source.ts';
 import { PASSWORD, seedAccount } from '../helpers/accounts.ts';
 import { CHANNEL, eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 // Debian's Chromium driven by playwright-core, as in test/browser/dashboard.test.ts.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = new URL('../../test-results/', import.meta.url).pathname;
 const SECRET = 'browser-test-secret-0123456789';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -32,14 +23,7 @@ type InPage = {
   document: { body: unknown };
 };
 
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const message = `\n*** BROWSER TESTS SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium) ***\n`;
-  if (process.env.CI === 'true') throw new Error(`${message}Under CI=true they must run.`);
-  console.warn(message);
-}
-
-describe.skipIf(!available)('pre-moderation and the overlay in a real browser', () => {
+describe.skipIf(!chromiumAvailable)('pre-moderation and the overlay in a real browser', () => {
   let dir: string;
   let server: ServerProcess;
   let browser: Browser;
@@ -69,8 +53,7 @@ describe.skipIf(!available)('pre-moderation and the overlay in a real browser', 
     await seedAccount({ db, deps: { now: Date.now } as never }, { username: 'ana' });
     db.$client.close();
     server = await startServerProcess({ DATABASE_PATH: databasePath });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
@@ -10,28 +10,12 @@ import { addSource } from '../../src/sources/add-source.ts';
 import { PASSWORD, seedAccount } from '../helpers/accounts.ts';
 import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 // Same browser and flags as test/browser/dashboard.test.ts.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = new URL('../../test-results/', import.meta.url).pathname;
 const SECRET = 'browser-test-secret-0123456789';
 
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const message = `\n*** BROWSER TESTS SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium) ***\n`;
-  if (process.env.CI === 'true') throw new Error(`${message}Under CI=true they must run.`);
-  console.warn(message);
-}
-
-describe.skipIf(!available)('the rules screens in a real browser', () => {
+describe.skipIf(!chromiumAvailable)('the rules screens in a real browser', () => {
   let dir: string;
   let server: ServerProcess;
   let browser: Browser;
@@ -66,8 +50,7 @@ describe.skipIf(!available)('the rules screens in a real browser', () => {
       });
       expect(res.status).toBe(200);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
