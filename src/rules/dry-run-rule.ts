@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { compileRule } from './compile-rule.ts';
-import { createTextView } from './match-text.ts';
 import type { OriginalSpan } from './normalize.ts';
+import { factsOfStoredMessage, type StoredMessage } from './stored-message.ts';
 import { parseRuleDraft } from './rule-kinds.ts';
 import { historyOf, rulesStore } from './rules-store.ts';
 
@@ -38,20 +38,6 @@ export type DryRunResult = {
   oldestScanned: number | null;
   /** The newest matches first. */
   samples: DryRunSample[];
-};
-
-type StoredMessage = {
-  id: number;
-  source_id: string;
-  channel_id: number;
-  channel_external_id: string;
-  sender_id: number | null;
-  sender_first_seen_at: number | null;
-  sent_at: number;
-  received_at: number;
-  screen_name: string;
-  text: string;
-  reactions_json: string;
 };
 
 /**
@@ -129,21 +115,7 @@ export async function dryRunRule(
       cursor = { receivedAt: row.received_at, id: row.id };
       if (!rule.appliesTo(row.source_id, row.channel_external_id)) continue;
       result.examined++;
-      const hit = rule.onMessage(
-        {
-          id: row.id,
-          sourceId: row.source_id,
-          channelId: row.channel_id,
-          channelExternalId: row.channel_external_id,
-          senderId: row.sender_id,
-          senderFirstSeenAt: row.sender_first_seen_at,
-          sentAt: row.sent_at,
-          receivedAt: row.received_at,
-          view: createTextView(row.text),
-          reactions: JSON.parse(row.reactions_json),
-        },
-        history,
-      );
+      const hit = rule.onMessage(factsOfStoredMessage(row), history);
       if (hit === null) continue;
       result.wouldFlag++;
       if (result.samples.length < (input.samples ?? DRY_RUN_SAMPLES)) {

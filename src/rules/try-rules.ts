@@ -5,6 +5,7 @@ import { loadRuleSet } from './load-rule-set.ts';
 import { getRule } from './list-rules.ts';
 import { createTextView } from './match-text.ts';
 import type { OriginalSpan } from './normalize.ts';
+import { factsOfStoredMessage, type StoredMessage } from './stored-message.ts';
 import { parseRuleDraft, type RuleKind } from './rule-kinds.ts';
 import { historyOf, rulesStore, type History } from './rules-store.ts';
 
@@ -86,20 +87,6 @@ export type ReplayResult = {
   }[];
 };
 
-type StoredMessage = {
-  id: number;
-  source_id: string;
-  channel_id: number;
-  channel_external_id: string;
-  sender_id: number | null;
-  sender_first_seen_at: number | null;
-  sent_at: number;
-  received_at: number;
-  screen_name: string;
-  text: string;
-  reactions_json: string;
-};
-
 /**
  * Replays one rule (stored or draft) over the messages sent in [since, until), as each was
  * when it arrived, and counts how many it would flag, with the first samples. Read-only: it
@@ -138,21 +125,7 @@ export function replayRule(
   for (const row of rows) {
     if (!rule.appliesTo(row.source_id, row.channel_external_id)) continue;
     result.examined++;
-    const hit = rule.onMessage(
-      {
-        id: row.id,
-        sourceId: row.source_id,
-        channelId: row.channel_id,
-        channelExternalId: row.channel_external_id,
-        senderId: row.sender_id,
-        senderFirstSeenAt: row.sender_first_seen_at,
-        sentAt: row.sent_at,
-        receivedAt: row.received_at,
-        view: createTextView(row.text),
-        reactions: JSON.parse(row.reactions_json),
-      },
-      history,
-    );
+    const hit = rule.onMessage(factsOfStoredMessage(row), history);
     if (hit === null) continue;
     result.wouldFlag++;
     if (result.samples.length < (window.samples ?? 5)) {
