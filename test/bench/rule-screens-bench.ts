@@ -1,25 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { pino } from 'pino';
-import { createApp } from '../../src/app.ts';
-import { createSession } from '../../src/auth/create-session.ts';
-import { loadConfig } from '../../src/config.ts';
-import { openDb } from '../../src/db/client.ts';
-import { migrateDb } from '../../src/db/migrate.ts';
 import { dryRunRule } from '../../src/rules/dry-run-rule.ts';
 import { saveRule } from '../../src/rules/save-rule.ts';
-import { addSource } from '../../src/sources/add-source.ts';
-import { seedAccount } from '../helpers/accounts.ts';
 import { percentile, type BenchReport } from './bench-report.ts';
+import { screensDatabase, seedMessages, SENDERS, signedInApp } from './screens-database.ts';
 
 const MESSAGES = 1_000_000;
 const FLAGS = 100_000;
 const DECIDED_EVERY = 4;
-const CHANNELS = 100;
-const SENDERS = 10_000;
 const REQUESTS = 30;
 const DAY = 86_400_000;
 
@@ -29,19 +17,8 @@ const DAY = 86_400_000;
  * messages spread across 30 days.
  */
 export async function benchRuleScreens(): Promise<BenchReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'modhook-bench-rule-screens-'));
+  const { db, deps, now, sourceId, remove } = screensDatabase('rule-screens');
   try {
-    const databasePath = join(dir, 'bench.db');
-    const db = openDb(databasePath);
-    migrateDb(db);
-    const now = Date.UTC(2026, 4, 1, 12);
-    const deps = {
-      db,
-      now: () => now,
-      config: { ...loadConfig({}), databasePath },
-      log: pino({ level: 'silent' }),
-    };
-    const source = addSource(deps, { kind: 'eventyay', name: 'bench' }, 'bench');
     const ruleIds: number[] = [];
     for (let r = 0; r < 10; r++) {
       const draft = { kind: 'keyword', name: `Rule ${r}`, settings: { words: [`word${r}`] } };
@@ -49,42 +26,16 @@ export async function benchRuleScreens(): Promise<BenchReport> {
     }
     const sqlite = db.$client;
     const seedStarted = performance.now();
+    const step = (30 * DAY) / MESSAGES;
     sqlite.transaction(() => {
-      const channel = sqlite.prepare(
-        'INSERT INTO channels (source_id, external_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)',
-      );
-      for (let c = 0; c < CHANNELS; c++) channel.run(source.id, `channel-${c}`, now, now);
-      const sender = sqlite.prepare(
-        'INSERT INTO senders (source_id, external_id, screen_name, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (let s = 0; s < SENDERS; s++)
-        sender.run(source.id, `sender-${s}`, `Attendee ${s}`, now - 40 * DAY, now);
-      sqlite
-        .prepare(
-          "INSERT INTO deliveries (source_id, kind, received_at, outcome, status, latency_ms) VALUES (?, 'event', ?, 'accepted', 200, 0)",
-        )
-        .run(source.id, now);
-      const message = sqlite.prepare(
-        `INSERT INTO messages (source_id, external_id, channel_id, sender_id, screen_name, text, sent_at, received_at, delivery_id, normalized_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-      );
-      const step = (30 * DAY) / MESSAGES;
-      for (let i = 0; i < MESSAGES; i++) {
-        const spam = i % 97 === 0 ? ' buy spam now' : '';
-        const text = `message ${i}: thanks for the talk, a question about slide ${i % 40}${spam}`;
-        const at = Math.round(now - (MESSAGES - i) * step);
-        message.run(
-          source.id,
-          String(i),
-          1 + (i % CHANNELS),
-          1 + (i % SENDERS),
-          `Attendee ${i % SENDERS}`,
-          text,
-          at,
-          at,
-          text,
-        );
-      }
+      seedMessages(sqlite, sourceId, {
+        count: MESSAGES,
+        now,
+        senderFirstSeenAt: now - 40 * DAY,
+        text: (i) =>
+          `message ${i}: thanks for the talk, a question about slide ${i % 40}${i % 97 === 0 ? ' buy spam now' : ''}`,
+        at: (i) => Math.round(now - (MESSAGES - i) * step),
+      });
       const flag = sqlite.prepare(
         `INSERT INTO flags (message_id, sender_id, origin, rule_id, rule_version, severity, status, reason, actor, created_at)
          VALUES (?, ?, 'rule', ?, 1, 'medium', 'closed', 'keyword', 'system', ?)`,
@@ -109,23 +60,9 @@ export async function benchRuleScreens(): Promise<BenchReport> {
     sqlite.exec('ANALYZE');
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-    const account = await seedAccount({ db, deps }, { username: 'bench', role: 'admin' });
-    const session = createSession(db, account.id, now);
-    const app = createApp(deps);
-    const headers = { cookie: `modhook_session=${session.token}`, accept: 'text/html' };
-    const time = async (path: string, n = REQUESTS) => {
-      const timings: number[] = [];
-      for (let i = 0; i < n + 5; i++) {
-        const started = performance.now();
-        const res = await app.request(path, { headers });
-        await res.text();
-        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-        if (i >= 5) timings.push(performance.now() - started);
-      }
-      return timings.sort((a, b) => a - b);
-    };
-    const list = await time('/rules');
-    const one = await time(`/rules/${ruleIds[0]}`);
+    const time = await signedInApp(db, deps, 'admin');
+    const list = await time(() => '/rules', REQUESTS, 5);
+    const one = await time(() => `/rules/${ruleIds[0]}`, REQUESTS, 5);
     const spamDraft = { kind: 'keyword', name: 'Spam', settings: { words: ['spam'] } };
     const dry = async (days: number) => {
       const timings: number[] = [];
@@ -166,7 +103,7 @@ export async function benchRuleScreens(): Promise<BenchReport> {
       ],
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -4,6 +4,7 @@ import { benchDisplay } from './display-bench.ts';
 import { benchIngest, benchSustained } from './ingest-bench.ts';
 import { benchExport } from './export-bench.ts';
 import { benchReview } from './review-bench.ts';
+import { benchRuleScreens } from './rule-screens-bench.ts';
 import { benchRules } from './rules-bench.ts';
 
 // `npm run bench`: prints every benchmark's figures with the machine they ran on. Targets are
@@ -16,6 +17,7 @@ const benches = [
   () => benchIngest(),
   () => benchBeforeSend(),
   benchReview,
+  benchRuleScreens,
   benchExport,
   () => benchDisplay(),
 ];
