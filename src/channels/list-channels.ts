@@ -64,8 +64,3 @@ function selectChannels(db: Pick<Db, 'all'>, where: SQL): ChannelSummary[] {
     rejectBlocked: r.rejectBlocked === 1,
   }));
 }
-
-/** How a channel is named on screens: its label, else its external id. */
-export function channelName(c: Pick<ChannelSummary, 'label' | 'externalId'>): string {
-  return c.label ?? c.externalId;
-}

@@ -60,12 +60,3 @@ export function findPublicDisplay(db: Pick<Db, 'all'>, id: number): DisplayRow |
   )[0];
   return row === undefined ? undefined : toDisplay(row);
 }
-
-/** The ids of the channels a display shows. */
-export function displayChannelIds(db: Pick<Db, 'all'>, displayId: number): number[] {
-  return db
-    .all<{ id: number }>(
-      sql`SELECT channel_id AS id FROM display_channels WHERE display_id = ${displayId}`,
-    )
-    .map((r) => r.id);
-}

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { premodStore, type PatternRow } from './premod-store.ts';
-import { allowedDistance, distanceWithin } from './similarity.ts';
+import { allowedDistance, distanceWithin, similarityKey } from './similarity.ts';
 
 /** Reloaded at least this often, so a pattern disabled by another process stops applying. */
 const RELOAD_MS = 1000;
@@ -56,25 +56,24 @@ export function forgetBlockedPatterns(db: Db): void {
   cache.delete(db.$client);
 }
 
-/** Whether any active pattern applies to the channel (most often none: nothing to compute). */
-export function hasBlockedPatterns(db: Db, channelId: number, now: number): boolean {
-  const cached = loadPatterns(db, now);
-  return cached.global.length > 0 || cached.byChannel.has(channelId);
-}
-
 /**
- * The first active pattern of the channel (or of every channel) that `key` (a similarityKey) is
- * within the pattern's allowed distance of, with the distance; null when none.
+ * The first active pattern of the channel (or of every channel) that `text` is within the
+ * pattern's allowed distance of, compared by similarityKey, with the distance; null when none.
+ * Most channels have no pattern: then nothing is computed beyond the cache check.
  */
 export function matchBlockedPattern(
   db: Db,
   channelId: number,
-  key: string,
+  text: string,
   now: number,
 ): { patternId: number; distance: number } | null {
   const cached = loadPatterns(db, now);
-  for (const list of [cached.byChannel.get(channelId), cached.global]) {
-    if (list === undefined) continue;
+  const lists = [cached.byChannel.get(channelId), cached.global].filter(
+    (list): list is Pattern[] => list !== undefined && list.length > 0,
+  );
+  if (lists.length === 0) return null;
+  const key = similarityKey(text);
+  for (const list of lists) {
     for (const pattern of list) {
       const d = distanceWithin(key, pattern.key, pattern.allowed);
       if (d !== null) return { patternId: pattern.id, distance: d };

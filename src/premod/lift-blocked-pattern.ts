@@ -1,10 +1,11 @@
 import { appendAudit } from '../audit/append-audit.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
+import { forgetBlockedPatterns } from './blocked-patterns.ts';
 
 /**
- * Lifts a blocked pattern: look-alikes are no longer rejected on arrival (within a second, the
- * pattern cache's reload; src/premod/blocked-patterns.ts). Messages it already rejected stay
+ * Lifts a blocked pattern: look-alikes are no longer rejected on arrival (at once in this
+ * process; within a second in another, the pattern cache's reload). Messages it already rejected stay
  * rejected. Audited as `blocked_pattern.lift`. Throws not_found for an unknown pattern;
  * lifting one already lifted changes nothing and writes no audit entry.
  */
@@ -13,7 +14,7 @@ export function liftBlockedPattern(
   input: { patternId: number; actor: string },
 ): { channelId: number | null; lifted: boolean } {
   const { db } = deps;
-  return db.$client.transaction(() => {
+  const result = db.$client.transaction(() => {
     const row = db.$client
       .prepare('SELECT channel_id, normalized_text, disabled_at FROM blocked_patterns WHERE id = ?')
       .get(input.patternId) as
@@ -35,4 +36,7 @@ export function liftBlockedPattern(
     });
     return { channelId: row.channel_id, lifted: true };
   })();
+  // The cache notices added patterns by their id, not lifted ones: drop it for this process.
+  if (result.lifted) forgetBlockedPatterns(db);
+  return result;
 }

@@ -2,10 +2,9 @@ import type { Db } from '../db/client.ts';
 import { recordDecision, type Verdict } from '../moderation/decide-message.ts';
 import type { SenderStatus } from '../rules/evaluate-message.ts';
 import type { TextView } from '../rules/match-text.ts';
-import { hasBlockedPatterns, matchBlockedPattern } from './blocked-patterns.ts';
+import { matchBlockedPattern } from './blocked-patterns.ts';
 import { isEmojiOnly } from './emoji-only.ts';
 import { premodStore, type ChannelSettings } from './premod-store.ts';
-import { similarityKey } from './similarity.ts';
 
 /** Who automatic pre-moderation decisions and pending flags are by. */
 export const PREMOD_ACTOR = 'pre-moderation';
@@ -68,13 +67,10 @@ export function premoderateMessage(
       now,
     );
 
-  if (hasBlockedPatterns(db, message.channelId, now)) {
-    const key = similarityKey(message.view.original);
-    const match = matchBlockedPattern(db, message.channelId, key, now);
-    if (match !== null) {
-      decide('reject', 'message.blocked_pattern', match);
-      return;
-    }
+  const match = matchBlockedPattern(db, message.channelId, message.view.original, now);
+  if (match !== null) {
+    decide('reject', 'message.blocked_pattern', match);
+    return;
   }
   if (channel.mode !== 'pre') return;
 
