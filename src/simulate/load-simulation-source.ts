@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
+import { newestActiveSecret } from '../sources/find-source.ts';
 
 export type SimulationSource = {
   id: string;
@@ -42,10 +43,7 @@ export function loadSimulationSource(
       `source ${sourceId} is disabled: enable it first with: modhook source enable ${sourceId}`,
     );
   }
-  const secret = db.get<{ secret: string } | undefined>(sql`
-    SELECT secret FROM source_secrets
-    WHERE source_id = ${sourceId} AND (expires_at IS NULL OR expires_at > ${deps.now()})
-    ORDER BY id DESC LIMIT 1`);
+  const secret = newestActiveSecret(db, sourceId, deps.now());
   if (secret === undefined) {
     throw new DomainError(
       'invalid_input',
@@ -56,5 +54,5 @@ export function loadSimulationSource(
   const last = db.get<{ last: number | null }>(sql`
     SELECT max(CAST(external_id AS INTEGER)) AS last FROM messages WHERE source_id = ${sourceId}`);
   const firstMessageId = Math.max(FIRST_MESSAGE_ID, (last?.last ?? 0) + 1);
-  return { id: source.id, name: source.name, secret: secret.secret, firstMessageId };
+  return { id: source.id, name: source.name, secret, firstMessageId };
 }

@@ -40,10 +40,7 @@ export function eventyayBody(payload: unknown): string {
 
 /** `X-Eventyay-Signature`: `sha256=` + lowercase hex HMAC-SHA256 of the body, keyed by the secret as UTF-8. */
 export function eventyaySignature(body: string | Uint8Array, secret: string): string {
-  const mac = createHmac('sha256', secret);
-  if (typeof body === 'string') mac.update(body, 'utf8');
-  else mac.update(body);
-  return `sha256=${mac.digest('hex')}`;
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 /**

@@ -9,3 +9,14 @@ export function findSource(db: Pick<Db, 'select'>, sourceId: string) {
   if (source === undefined) throw new DomainError('not_found', `no source with id ${sourceId}`);
   return source;
 }
+
+/** The secret a sender should sign with now: the newest one not expired at `at`, if any. */
+export function newestActiveSecret(db: Db, sourceId: string, at: number): string | undefined {
+  const row = db.$client
+    .prepare(
+      `SELECT secret FROM source_secrets WHERE source_id = ?
+       AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC LIMIT 1`,
+    )
+    .get(sourceId, at) as { secret: string } | undefined;
+  return row?.secret;
+}

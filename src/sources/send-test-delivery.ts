@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import type { DeliveryOutcome } from '../ingest/delivery-outcome.ts';
 import { receiveDelivery } from '../ingest/receive-delivery.ts';
 import { eventyayBody, eventyaySignature, pythonIsoFormat } from './eventyay-wire.ts';
-import { findSource } from './find-source.ts';
+import { findSource, newestActiveSecret } from './find-source.ts';
 
 /** The chat channel and sender of test deliveries: fixed, so they are easy to recognise. */
 export const TEST_CHANNEL = '00000000-0000-4000-8000-000000007e57';
@@ -62,19 +62,14 @@ export async function sendTestDelivery(
     throw new DomainError('conflict', 'this source is disabled: enable it to send a test');
   }
   const at = deps.now();
-  const secret = deps.db.$client
-    .prepare(
-      `SELECT secret FROM source_secrets WHERE source_id = ?
-       AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC LIMIT 1`,
-    )
-    .get(source.id, at) as { secret: string } | undefined;
+  const secret = newestActiveSecret(deps.db, source.id, at);
   if (secret === undefined) throw new DomainError('conflict', 'this source has no active secret');
   const messageId = randomInt(2 ** 40, 2 ** 47);
   const body = Buffer.from(eventyayTestBody(at, messageId, actor), 'ascii');
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'modhook-test-delivery',
-    'x-eventyay-signature': eventyaySignature(body, secret.secret),
+    'x-eventyay-signature': eventyaySignature(body, secret),
   };
   const result = await receiveDelivery(deps, {
     sourceId: source.id,
