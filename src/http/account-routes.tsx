@@ -19,9 +19,10 @@ import {
   ResetPasswordPage,
 } from '../../views/reset-password-page.tsx';
 import type { AppEnv } from './app-env.ts';
+import { idParam } from './query-params.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
-import { isHtmx } from './request-info.ts';
+import { isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 type Ctx = Context<AppEnv>;
@@ -31,11 +32,7 @@ const admin = requireRole('admin');
 const actorOf = (c: Ctx) => accountActor(c.var.session!.account);
 const selfOf = (c: Ctx) => c.var.session!.account.id;
 
-function accountId(c: Ctx): number {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such account');
-  return id;
-}
+const accountId = (c: Ctx) => idParam(c, 'account');
 
 /** The accounts page, or for htmx its panel, with this request's notice, link or form. */
 function showAccounts(c: Ctx, extras: PanelExtras, status: 200 | 404 | 409 | 422 = 200) {
@@ -71,7 +68,7 @@ function rowAction(c: Ctx, act: () => string) {
     const status = errorStatus(c, error) as 404 | 409 | 422;
     return showAccounts(c, { notice: { kind: 'error', text: error.message } }, status);
   }
-  return c.redirect(`/accounts?done=${encodeURIComponent(done)}`, 303);
+  return c.redirect(withDone('/accounts', done), 303);
 }
 
 /**

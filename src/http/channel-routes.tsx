@@ -12,15 +12,12 @@ import {
   type ChannelFormValues,
 } from '../../views/channels-page.tsx';
 import type { AppEnv } from './app-env.ts';
+import { idParam } from './query-params.ts';
 import { textField } from './form-fields.ts';
 import { isHtmx } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
-const idParam = (c: Context<AppEnv>) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such channel');
-  return id;
-};
+const channelIdOf = (c: Context<AppEnv>) => idParam(c, 'channel');
 
 /** A whole number from a form field, or NaN (which the schema reports at its field). */
 const wholeNumber = (value: string) => (/^\s*\d{1,6}\s*$/.test(value) ? Number(value) : NaN);
@@ -53,7 +50,7 @@ export const channelRoutes = new Hono<AppEnv>()
     c.render(<ChannelsPageView channels={listChannels(c.var.deps.db)} />, { title: 'Channels' }),
   )
   .get('/channels/:id', requireRole(...ROLES), (c) => {
-    const channel = findChannel(c.var.deps.db, idParam(c));
+    const channel = findChannel(c.var.deps.db, channelIdOf(c));
     if (channel === undefined) throw new DomainError('not_found', 'no such channel');
     return c.render(
       <ChannelPageView
@@ -72,16 +69,14 @@ export const channelRoutes = new Hono<AppEnv>()
     '/channels/:id/blocked-patterns/:patternId/lift',
     requireRole('admin', 'moderator'),
     (c) => {
-      const channelId = idParam(c);
-      const patternId = Number(c.req.param('patternId'));
-      if (!Number.isSafeInteger(patternId) || patternId <= 0)
-        throw new DomainError('not_found', 'no such blocked pattern');
+      const channelId = channelIdOf(c);
+      const patternId = idParam(c, 'blocked pattern', 'patternId');
       liftBlockedPattern(c.var.deps, { patternId, actor: accountActor(c.var.session!.account) });
       return c.redirect(`/channels/${channelId}?done=lifted`, 303);
     },
   )
   .post('/channels/:id', requireRole('admin'), async (c) => {
-    const channelId = idParam(c);
+    const channelId = channelIdOf(c);
     const channel = findChannel(c.var.deps.db, channelId);
     if (channel === undefined) throw new DomainError('not_found', 'no such channel');
     const values = readForm(await c.req.parseBody());

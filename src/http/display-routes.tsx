@@ -29,8 +29,8 @@ import { OverlayPage } from '../../views/overlay-page.tsx';
 import type { AppEnv } from './app-env.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
-import { optionalParam, parseQuery } from './query-params.ts';
-import { isHtmx } from './request-info.ts';
+import { idParam, optionalParam, parseQuery } from './query-params.ts';
+import { goTo, isHtmx } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 /** A display as a feed URL opened it, and what keeps an open stream of it valid. */
@@ -165,11 +165,7 @@ for (const [prefix, open] of [
     });
 }
 
-const idParam = (c: Context<AppEnv>) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw NOT_FOUND();
-  return id;
-};
+const displayIdOf = (c: Context<AppEnv>) => idParam(c, 'display');
 
 /** The display form's fields as typed values (the domain checks them). */
 async function readDisplayForm(c: Context<AppEnv>): Promise<DisplayFormValues> {
@@ -211,14 +207,6 @@ function formError(
   return c.render(<section class="displays-page">{form}</section>, { title: 'Edit display' });
 }
 
-function goTo(c: Context<AppEnv>, target: string) {
-  if (isHtmx(c)) {
-    c.header('HX-Redirect', target);
-    return c.body(null, 204);
-  }
-  return c.redirect(target, 303);
-}
-
 /** The admins' screens for displays: create, edit, rotate the token, copy the URLs, delete. */
 export const displayAdminRoutes = new Hono<AppEnv>()
   .get('/displays', requireRole('admin'), (c) => {
@@ -244,7 +232,8 @@ export const displayAdminRoutes = new Hono<AppEnv>()
   })
   .get('/displays/:id', requireRole('admin'), (c) => {
     const { deps, csrfToken } = c.var;
-    const display = listDisplays(deps.db).find((d) => d.id === idParam(c));
+    const id = displayIdOf(c);
+    const display = listDisplays(deps.db).find((d) => d.id === id);
     if (display === undefined) throw NOT_FOUND();
     const done = c.req.query('done');
     return c.render(
@@ -259,7 +248,7 @@ export const displayAdminRoutes = new Hono<AppEnv>()
     );
   })
   .post('/displays/:id', requireRole('admin'), async (c) => {
-    const displayId = idParam(c);
+    const displayId = displayIdOf(c);
     const values = await readDisplayForm(c);
     try {
       updateDisplay(c.var.deps, { ...values, displayId }, accountActor(c.var.session!.account));
@@ -269,11 +258,11 @@ export const displayAdminRoutes = new Hono<AppEnv>()
     }
   })
   .post('/displays/:id/rotate', requireRole('admin'), (c) => {
-    const displayId = idParam(c);
+    const displayId = displayIdOf(c);
     rotateDisplayToken(c.var.deps, { displayId }, accountActor(c.var.session!.account));
     return goTo(c, `/displays/${displayId}?done=rotated`);
   })
   .post('/displays/:id/delete', requireRole('admin'), (c) => {
-    deleteDisplay(c.var.deps, { displayId: idParam(c) }, accountActor(c.var.session!.account));
+    deleteDisplay(c.var.deps, { displayId: displayIdOf(c) }, accountActor(c.var.session!.account));
     return goTo(c, '/displays');
   });

@@ -22,3 +22,13 @@ export function parseQuery<T extends z.ZodType>(schema: T, c: Context): z.output
   }
   return parsed.data;
 }
+
+/**
+ * A positive whole-number path parameter (a row id); anything else is DomainError `not_found`
+ * with "no such <what>", as an unknown id is.
+ */
+export function idParam(c: Context, what: string, name = 'id'): number {
+  const id = Number(c.req.param(name));
+  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', `no such ${what}`);
+  return id;
+}

@@ -82,3 +82,17 @@ export function loggablePath(path: string): string {
     .replace(/^\/reset\/[^/]+/, '/reset/…')
     .replace(/^\/display\/(?!public\/)[^/]+/, '/display/…');
 }
+
+/** A local path with the notice a page shows after a change (`?done=…` or `&done=…`). */
+export function withDone(path: string, done: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`;
+}
+
+/** After a change, on to `target`: HX-Redirect (204) for htmx, a 303 for a plain form. */
+export function goTo(c: Context, target: string): Response {
+  if (isHtmx(c)) {
+    c.header('HX-Redirect', target);
+    return c.body(null, 204);
+  }
+  return c.redirect(target, 303);
+}

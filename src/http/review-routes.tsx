@@ -19,8 +19,8 @@ import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../view
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
 import { readShareCookie, shareOfFields, writeShareCookie } from './queue-share-cookie.ts';
-import { isHtmx } from './request-info.ts';
-import { dayParam, optionalParam, parseQuery } from './query-params.ts';
+import { goTo, isHtmx, withDone } from './request-info.ts';
+import { dayParam, idParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
 
 const DECIDERS = ['admin', 'moderator'] as const;
@@ -69,11 +69,7 @@ function queueView(c: Context<AppEnv>): QueueView {
   };
 }
 
-const idParam = (c: Context<AppEnv>) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such item');
-  return id;
-};
+const itemIdOf = (c: Context<AppEnv>) => idParam(c, 'item');
 
 function describe(result: DecisionResult, verdict: string): string {
   if (result.outcome === 'applied') return `Done: ${verdict}.`;
@@ -106,7 +102,7 @@ function describeSimilar(
 function similarRoute(action: SimilarAction) {
   return async (c: Context<AppEnv>) => {
     const form = await c.req.parseBody();
-    const messageId = idParam(c);
+    const messageId = itemIdOf(c);
     const back = textField(form, 'back');
     if (textField(form, 'confirmed') !== '1') {
       const item = getMessageInContext(c.var.deps.db, messageId);
@@ -133,12 +129,7 @@ function similarRoute(action: SimilarAction) {
       );
     }
     const target = localPath(back || `/messages/${messageId}`);
-    const to = `${target}${target.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`;
-    if (isHtmx(c)) {
-      c.header('HX-Redirect', to);
-      return c.body(null, 204);
-    }
-    return c.redirect(to, 303);
+    return goTo(c, withDone(target, done));
   };
 }
 
@@ -189,7 +180,7 @@ export const reviewRoutes = new Hono<AppEnv>()
   })
   .get('/messages/:id', requireRole(...ROLES), (c) => {
     const { deps, session, csrfToken } = c.var;
-    const item = getMessageInContext(deps.db, idParam(c));
+    const item = getMessageInContext(deps.db, itemIdOf(c));
     const next = listReviewQueue(deps.db, { share: readShareCookie(c) }, 1, 2).items.find(
       (i) => i.messageId !== item.message.id,
     );
@@ -216,7 +207,7 @@ export const reviewRoutes = new Hono<AppEnv>()
       );
     }
     const basis = textField(form, 'basis');
-    const messageId = idParam(c);
+    const messageId = itemIdOf(c);
     const result = decideMessage(
       c.var.deps,
       {
@@ -244,24 +235,20 @@ export const reviewRoutes = new Hono<AppEnv>()
     const target =
       result.outcome === 'applied'
         ? localPath(next || '/')
-        : `/messages/${messageId}?done=${encodeURIComponent(done)}`;
-    if (isHtmx(c)) {
-      c.header('HX-Redirect', target);
-      return c.body(null, 204);
-    }
-    return c.redirect(target, 303);
+        : withDone(`/messages/${messageId}`, done);
+    return goTo(c, target);
   })
   .post('/messages/:id/reject-similar', requireRole(...DECIDERS), similarRoute('reject-similar'))
   .post('/messages/:id/block-similar', requireRole(...DECIDERS), similarRoute('block-similar'))
   .post('/messages/:id/notes', requireRole(...DECIDERS), async (c) => {
     const form = await c.req.parseBody();
-    const messageId = idParam(c);
+    const messageId = itemIdOf(c);
     addNote(
       c.var.deps,
       { messageId, text: textField(form, 'text') },
       accountActor(c.var.session!.account),
     );
-    return c.redirect(`/messages/${messageId}?done=${encodeURIComponent('Note added.')}`, 303);
+    return c.redirect(withDone(`/messages/${messageId}`, 'Note added.'), 303);
   })
   .post('/senders/:id/status', requireRole(...DECIDERS), async (c) => {
     const form = await c.req.parseBody();
@@ -275,12 +262,9 @@ export const reviewRoutes = new Hono<AppEnv>()
     }
     setSenderStatus(
       c.var.deps,
-      { senderId: idParam(c), status: status as (typeof SENDER_STATUSES)[number] },
+      { senderId: itemIdOf(c), status: status as (typeof SENDER_STATUSES)[number] },
       accountActor(c.var.session!.account),
     );
     const back = localPath(textField(form, 'back') || '/');
-    return c.redirect(
-      `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(`Sender is now ${status}.`)}`,
-      303,
-    );
+    return c.redirect(withDone(back, `Sender is now ${status}.`), 303);
   });

@@ -26,9 +26,10 @@ import {
 } from '../../views/rule-page.tsx';
 import { RulesPageView } from '../../views/rules-page.tsx';
 import type { AppEnv } from './app-env.ts';
+import { idParam } from './query-params.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
-import { isHtmx } from './request-info.ts';
+import { goTo, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 const DAY_MS = 86_400_000;
@@ -99,13 +100,13 @@ export const ruleRoutes = new Hono<AppEnv>()
     return redirectTo(c, `/rules/${tried.value.id}`, 'Rule created as version 1.');
   })
   .get('/rules/:id', requireRole(...ROLES), (c) => {
-    const rule = getRule(c.var.deps.db, idParam(c));
+    const rule = getRule(c.var.deps.db, ruleIdOf(c));
     const flash = c.req.query('done');
     return renderRulePage(c, rule, valuesOf(rule), { ...(flash ? { flash } : {}) });
   })
   .post('/rules/:id', requireRole('admin'), async (c) => {
     const { deps, session } = c.var;
-    const current = getRule(deps.db, idParam(c));
+    const current = getRule(deps.db, ruleIdOf(c));
     const values = { ...readValues(await c.req.parseBody()), ruleId: current.id };
     const tried = attempt(() => {
       // The kind and the on/off switch are not part of this form.
@@ -122,7 +123,7 @@ export const ruleRoutes = new Hono<AppEnv>()
   })
   .post('/rules/:id/enabled', requireRole('admin'), async (c) => {
     const { deps, session } = c.var;
-    const ruleId = idParam(c);
+    const ruleId = ruleIdOf(c);
     const enabled = textField(await c.req.parseBody(), 'enabled');
     if (enabled !== 'true' && enabled !== 'false') {
       throw invalid('enabled', 'enabled: must be true or false');
@@ -142,11 +143,7 @@ export const ruleRoutes = new Hono<AppEnv>()
 const statsOf = (stats: ReturnType<typeof ruleStats>, id: number) =>
   stats.get(id) ?? { hits: 0, rejected: 0, approved: 0 };
 
-function idParam(c: Context<AppEnv>): number {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('not_found', 'no such rule');
-  return id;
-}
+const ruleIdOf = (c: Context<AppEnv>) => idParam(c, 'rule');
 
 const isKind = (kind: string): kind is RuleKind => (RULE_KIND_NAMES as string[]).includes(kind);
 
@@ -359,10 +356,5 @@ function renderRulePage(
 
 /** After a change: to the rule's page with what happened (HX-Redirect for htmx). */
 function redirectTo(c: Context<AppEnv>, path: string, done: string) {
-  const target = `${path}?done=${encodeURIComponent(done)}`;
-  if (isHtmx(c)) {
-    c.header('HX-Redirect', target);
-    return c.body(null, 204);
-  }
-  return c.redirect(target, 303);
+  return goTo(c, withDone(path, done));
 }

@@ -36,7 +36,7 @@ import {
 import type { AppEnv } from './app-env.ts';
 import { textField } from './form-fields.ts';
 import { optionalParam, parseQuery } from './query-params.ts';
-import { isHtmx } from './request-info.ts';
+import { isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -282,17 +282,11 @@ export const sourceRoutes = new Hono<AppEnv>()
     setSourceStatus(c.var.deps, { sourceId: source.id, status }, actorOf(c));
     const done =
       status === 'disabled' ? 'Source disabled: its sender now gets 404.' : 'Source enabled.';
-    return c.redirect(
-      `/sources/${encodeURIComponent(source.id)}?done=${encodeURIComponent(done)}`,
-      303,
-    );
+    return c.redirect(withDone(`/sources/${encodeURIComponent(source.id)}`, done), 303);
   })
   .post('/sources/:id/test-delivery', admin, async (c) => {
     const source = findSummary(c);
     const result = await sendTestDelivery(c.var.deps, { sourceId: source.id }, actorOf(c));
     const done = `Test delivery ${result.outcome} (HTTP ${result.status})${result.message ? `: ${result.message}` : ''}.`;
-    return c.redirect(
-      `/sources/${encodeURIComponent(source.id)}?done=${encodeURIComponent(done)}`,
-      303,
-    );
+    return c.redirect(withDone(`/sources/${encodeURIComponent(source.id)}`, done), 303);
   });
