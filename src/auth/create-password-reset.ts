@@ -5,9 +5,9 @@ import { accounts, passwordResetTokens } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { generateToken, hashToken } from './auth-token.ts';
+import { RESET_LINK_TTL_MS } from './session-policy.ts';
 
-/** A password link works once, for this long after the admin made it. */
-export const RESET_LINK_TTL_MS = 24 * 60 * 60_000;
+export { RESET_LINK_TTL_MS };
 
 /** A one-time link's token (shown once, never stored) and when it stops working. */
 export type ResetLink = { token: string; expiresAt: number; username: string };
@@ -41,6 +41,14 @@ export function createPasswordReset(
   });
 }
 
+/** Ends an account's unused password links; returns how many there were. */
+export function cancelResetLinks(tx: Pick<Db, 'delete'>, accountId: number): number {
+  return tx
+    .delete(passwordResetTokens)
+    .where(and(eq(passwordResetTokens.accountId, accountId), isNull(passwordResetTokens.usedAt)))
+    .run().changes;
+}
+
 /** Inserts a new reset token for an account and its audit entry; inside the caller's transaction. */
 export function issueResetLink(
   tx: Pick<Db, 'insert' | 'delete'>,
@@ -49,9 +57,7 @@ export function issueResetLink(
   actor: string,
   details: Record<string, unknown> = {},
 ): ResetLink {
-  tx.delete(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.accountId, account.id), isNull(passwordResetTokens.usedAt)))
-    .run();
+  cancelResetLinks(tx, account.id);
   const token = generateToken();
   const expiresAt = at + RESET_LINK_TTL_MS;
   tx.insert(passwordResetTokens)

@@ -10,6 +10,8 @@ export const SESSION_TOUCH_MS = MINUTE;
 
 /** A setup link works once, for this long after it was printed. */
 export const SETUP_TOKEN_TTL_MS = 24 * HOUR;
+/** A password link an admin makes works once, for this long. */
+export const RESET_LINK_TTL_MS = 24 * HOUR;
 
 /** When a session that was created and last seen at these times ends. */
 export function sessionEndsAt(session: { createdAt: number; lastSeenAt: number }): number {

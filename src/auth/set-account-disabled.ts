@@ -1,9 +1,10 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/append-audit.ts';
-import { accounts, passwordResetTokens, sessions } from '../db/schema.ts';
+import { accounts, sessions } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { accountKey } from './account-fields.ts';
+import { cancelResetLinks } from './create-password-reset.ts';
 import { keepAnAdmin } from './keep-an-admin.ts';
 
 /** Which account: by name (any letter case; the CLI) or by id (the dashboard). */
@@ -46,22 +47,14 @@ export function setAccountDisabled(
     if (account.disabled === input.disabled) return { changed: false };
     if (input.disabled) keepAnAdmin(tx, account, 'disable', selfId);
     tx.update(accounts).set({ disabled: input.disabled }).where(eq(accounts.id, account.id)).run();
-    let details = {};
-    if (input.disabled) {
-      const sessionsEnded = tx
-        .delete(sessions)
-        .where(eq(sessions.accountId, account.id))
-        .run().changes;
-      const resetLinksCancelled = tx
-        .delete(passwordResetTokens)
-        .where(
-          and(eq(passwordResetTokens.accountId, account.id), isNull(passwordResetTokens.usedAt)),
-        )
-        .run().changes;
-      details = { username: account.username, sessionsEnded, resetLinksCancelled };
-    } else {
-      details = { username: account.username };
-    }
+    const details = input.disabled
+      ? {
+          username: account.username,
+          sessionsEnded: tx.delete(sessions).where(eq(sessions.accountId, account.id)).run()
+            .changes,
+          resetLinksCancelled: cancelResetLinks(tx, account.id),
+        }
+      : { username: account.username };
     appendAudit(tx, {
       at,
       actor,
