@@ -61,7 +61,7 @@ export const ruleRoutes = new Hono<AppEnv>()
   .post('/rules/test', requireRole(...ROLES), async (c) => {
     const { deps, session } = c.var;
     const values = readValues(await c.req.parseBody());
-    const tried = attempt(() => {
+    const tried = await attempt(() => {
       if (values.text.length > MAX_TEST_TEXT) {
         throw invalid('text', `text: must be at most ${MAX_TEST_TEXT} characters`);
       }
@@ -73,17 +73,17 @@ export const ruleRoutes = new Hono<AppEnv>()
       }
       return testRulesOnText(deps.db, values.text, which, deps.now());
     });
-    if (!tried.ok) return showErrors(c, values, tried.error);
+    if (!tried.ok) return showErrors(c, values, tried.error, 'result');
     const view = <TestResultView text={values.text} result={tried.value} />;
     return isHtmx(c) ? c.html(view) : renderEditor(c, values, { testResult: view });
   })
   .post('/rules/dry-run', requireRole('admin'), async (c) => {
     const { deps } = c.var;
     const values = readValues(await c.req.parseBody());
-    const tried = await attemptAsync(() =>
+    const tried = await attempt(() =>
       dryRunRule(deps.db, trialDraft(values), { days: dayCount(values), now: deps.now() }),
     );
-    if (!tried.ok) return showErrors(c, values, tried.error);
+    if (!tried.ok) return showErrors(c, values, tried.error, 'result');
     const saved =
       values.ruleId === null ? undefined : ruleHitsSince(deps.db, values.ruleId, tried.value.since);
     const view = <DryRunView result={tried.value} savedHits={saved} />;
@@ -93,7 +93,7 @@ export const ruleRoutes = new Hono<AppEnv>()
     const { deps, session } = c.var;
     const values = readValues(await c.req.parseBody());
     values.ruleId = null;
-    const tried = attempt(() =>
+    const tried = await attempt(() =>
       saveRule(deps, { draft: draftFrom(values) }, accountActor(session!.account)),
     );
     if (!tried.ok) return showErrors(c, values, tried.error);
@@ -108,7 +108,7 @@ export const ruleRoutes = new Hono<AppEnv>()
     const { deps, session } = c.var;
     const current = getRule(deps.db, ruleIdOf(c));
     const values = { ...readValues(await c.req.parseBody()), ruleId: current.id };
-    const tried = attempt(() => {
+    const tried = await attempt(() => {
       // The kind and the on/off switch are not part of this form.
       const draft = { ...draftFrom(values), kind: current.kind, enabled: current.enabled };
       return saveRule(deps, { ruleId: current.id, draft }, accountActor(session!.account));
@@ -267,17 +267,9 @@ function formField(field: string | undefined): RuleFormField {
     : 'form';
 }
 
-function attempt<T>(fn: () => T): { ok: true; value: T } | { ok: false; error: DomainError } {
-  try {
-    return { ok: true, value: fn() };
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'invalid_input') return { ok: false, error };
-    throw error;
-  }
-}
-
-async function attemptAsync<T>(
-  fn: () => Promise<T>,
+/** Runs a verb; its `invalid_input` refusal becomes a value to show in the form, not a throw. */
+async function attempt<T>(
+  fn: () => T | Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: DomainError }> {
   try {
     return { ok: true, value: await fn() };
@@ -291,12 +283,16 @@ async function attemptAsync<T>(
  * A refused form (422): the form again with the error under its field — the fragment for htmx
  * (the save swaps the whole form; a test or dry run, its result box), else the whole page.
  */
-function showErrors(c: Context<AppEnv>, values: RuleFormValues, error: DomainError) {
+function showErrors(
+  c: Context<AppEnv>,
+  values: RuleFormValues,
+  error: DomainError,
+  htmxAnswer: 'form' | 'result' = 'form',
+) {
   const status = errorStatus(c, error);
   const errors: RuleFormErrors = { [formField(error.field)]: error.message };
   if (!isHtmx(c)) return renderEditor(c, values, { errors }, status);
-  const path = c.req.path;
-  if (path === '/rules/test' || path === '/rules/dry-run') {
+  if (htmxAnswer === 'result') {
     return c.html(<ErrorFragment message={error.message} />, status);
   }
   return c.html(<RuleForm values={values} errors={errors} csrfToken={c.var.csrfToken} />, status);
