@@ -3,6 +3,7 @@ import type { ChannelSettings, ChannelSummary } from '../src/channels/list-chann
 import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
+import { FieldError } from './components/field-error.tsx';
 
 /** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
 export type ChannelFormValues = Omit<ChannelSettings, 'label'> & { label: string };
@@ -61,15 +62,6 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
         </tbody>
       </table>
     </section>
-  );
-}
-
-function FieldError(props: { errors: Record<string, string>; field: string }) {
-  const message = props.errors[props.field];
-  return message === undefined ? null : (
-    <span class="field-error" role="alert">
-      {message}
-    </span>
   );
 }
 

@@ -4,6 +4,7 @@ import type { DisplayRow, DisplaySummary } from '../src/display/list-displays.ts
 import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
 import { CopyField } from './source-setup.tsx';
+import { FieldError } from './components/field-error.tsx';
 
 export type DisplayFormValues = { name: string; channelIds: number[]; isPublic: boolean };
 
@@ -41,15 +42,6 @@ const DONE: Record<string, string> = {
   saved: 'Saved.',
   rotated: 'New token made: URLs with the old one stopped working.',
 };
-
-function FieldError(props: { errors: Record<string, string> | undefined; field: string }) {
-  const message = props.errors?.[props.field];
-  return message === undefined ? null : (
-    <span class="field-error" role="alert">
-      {message}
-    </span>
-  );
-}
 
 /** Create or edit a display; re-rendered in place (htmx, 422) with the error at its field. */
 export function DisplayForm(props: {
