@@ -125,7 +125,6 @@ export function insertNewMessage(
       senderStatus,
       sentAt: event.sentAt,
       view,
-      normalizedText: view.folded().text,
     },
     channel,
     receivedAt,

@@ -15,9 +15,8 @@ export type ArrivingMessage = {
   senderId: number | null;
   senderStatus: SenderStatus | null;
   sentAt: number;
+  /** The text; its folded() form is what messages.normalized_text stores. */
   view: TextView;
-  /** The stored messages.normalized_text (view.folded().text). */
-  normalizedText: string;
 };
 
 /**
@@ -83,7 +82,9 @@ export function premoderateMessage(
       return;
     }
   } else {
-    const serious = () => store.seriousOpenFlag.get(message.id) !== undefined;
+    // Read at most once, and only when a lane could approve.
+    let seriousFlag: boolean | undefined;
+    const serious = () => (seriousFlag ??= store.seriousOpenFlag.get(message.id) !== undefined);
     if (senderStatus === 'trusted' && channel.approve_trusted && !serious()) {
       decide('approve', 'message.fast_lane', { lane: 'trusted_sender', senderId });
       return;
@@ -93,7 +94,7 @@ export function premoderateMessage(
         message.channelId,
         message.sentAt - channel.emoji_repeat_seconds * 1000,
         message.sentAt,
-        message.normalizedText,
+        message.view.folded().text,
         message.id,
       );
       if (earlier !== undefined) {
