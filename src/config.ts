@@ -34,6 +34,11 @@ export const ConfigEnv = z.object({
   MAX_BODY_BYTES: integerIn(256, 16 * 1024 * 1024).default(65_536),
   TRUST_PROXY: booleanFlag.default(false),
   REQUEST_TIMEOUT_MS: integerIn(1000, 600_000).default(10_000),
+  DISPLAY_STREAMS_PER_DISPLAY: integerIn(1, 100_000).default(200),
+  DISPLAY_STREAMS_TOTAL: integerIn(1, 100_000).default(2000),
+  EXPORTS_PER_ACCOUNT: integerIn(1, 100).default(2),
+  EXPORTS_TOTAL: integerIn(1, 1000).default(8),
+  EXPORT_STALL_TIMEOUT_MS: integerIn(1000, 3_600_000).default(30_000),
 });
 
 export type Config = {
@@ -47,6 +52,16 @@ export type Config = {
   trustProxy: boolean;
   /** A request (headers and body) must arrive within this time, or it is cut off with 408. */
   requestTimeoutMs: number;
+  /** Open display event streams (SSE) allowed per display; past it 503 (the overlay polls). */
+  displayStreamsPerDisplay: number;
+  /** Open display event streams allowed in total. */
+  displayStreamsTotal: number;
+  /** CSV exports one account may run at once; past it 429. */
+  exportsPerAccount: number;
+  /** CSV exports the server runs at once; past it 429. */
+  exportsTotal: number;
+  /** An export whose reader takes nothing for this long is ended. */
+  exportStallTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -92,5 +107,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     trustProxy: e.TRUST_PROXY,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    displayStreamsPerDisplay: e.DISPLAY_STREAMS_PER_DISPLAY,
+    displayStreamsTotal: e.DISPLAY_STREAMS_TOTAL,
+    exportsPerAccount: e.EXPORTS_PER_ACCOUNT,
+    exportsTotal: e.EXPORTS_TOTAL,
+    exportStallTimeoutMs: e.EXPORT_STALL_TIMEOUT_MS,
   };
 }

@@ -10,6 +10,11 @@ const DEFAULTS: Config = {
   maxBodyBytes: 65_536,
   trustProxy: false,
   requestTimeoutMs: 10_000,
+  displayStreamsPerDisplay: 200,
+  displayStreamsTotal: 2000,
+  exportsPerAccount: 2,
+  exportsTotal: 8,
+  exportStallTimeoutMs: 30_000,
 };
 
 const VARIABLES = [
@@ -21,6 +26,11 @@ const VARIABLES = [
   'MAX_BODY_BYTES',
   'TRUST_PROXY',
   'REQUEST_TIMEOUT_MS',
+  'DISPLAY_STREAMS_PER_DISPLAY',
+  'DISPLAY_STREAMS_TOTAL',
+  'EXPORTS_PER_ACCOUNT',
+  'EXPORTS_TOTAL',
+  'EXPORT_STALL_TIMEOUT_MS',
 ] as const;
 
 /** The ConfigError loadConfig throws for `env`; fails the test if it throws nothing else. */
@@ -72,6 +82,11 @@ describe('loadConfig', () => {
         MAX_BODY_BYTES: '1048576',
         TRUST_PROXY: 'true',
         REQUEST_TIMEOUT_MS: '5000',
+        DISPLAY_STREAMS_PER_DISPLAY: '5',
+        DISPLAY_STREAMS_TOTAL: '50',
+        EXPORTS_PER_ACCOUNT: '1',
+        EXPORTS_TOTAL: '3',
+        EXPORT_STALL_TIMEOUT_MS: '2000',
       }),
     ).toEqual({
       port: 9000,
@@ -82,6 +97,11 @@ describe('loadConfig', () => {
       maxBodyBytes: 1_048_576,
       trustProxy: true,
       requestTimeoutMs: 5000,
+      displayStreamsPerDisplay: 5,
+      displayStreamsTotal: 50,
+      exportsPerAccount: 1,
+      exportsTotal: 3,
+      exportStallTimeoutMs: 2000,
     });
   });
 
