@@ -231,7 +231,13 @@ export const messages = sqliteTable(
     senderId: integer('sender_id').references(() => senders.id),
     /** The screen name as it was on this message. */
     screenName: text('screen_name').notNull(),
+    /** What the chat published (after a rule scrubbed it before delivery). */
     text: text('text').notNull(),
+    /**
+     * What the sender wrote, when a rule scrubbed it before delivery (Stream before-send); null
+     * otherwise. For moderators only: displays and exports show `text`.
+     */
+    originalText: text('original_text'),
     language: text('language'),
     sentAt: integer('sent_at').notNull(),
     receivedAt: integer('received_at').notNull(),
