@@ -26,7 +26,13 @@ export function MessagePageView(props: MessageView) {
   const { item } = props;
   const m = item.message;
   const spans = item.flags.flatMap((f) =>
-    f.status === 'open' && f.spanStart !== null && f.spanEnd !== null
+    f.status === 'open' && !f.inOriginal && f.spanStart !== null && f.spanEnd !== null
+      ? [{ start: f.spanStart, end: f.spanEnd }]
+      : [],
+  );
+  // What the rules scrubbed, marked in the original whatever the flags' status.
+  const originalSpans = item.flags.flatMap((f) =>
+    f.inOriginal && f.spanStart !== null && f.spanEnd !== null
       ? [{ start: f.spanStart, end: f.spanEnd }]
       : [],
   );
@@ -65,6 +71,13 @@ export function MessagePageView(props: MessageView) {
         <li class="current">
           <span class="screen-name">{m.screenName}</span>{' '}
           <HighlightedText text={m.text} spans={spans} />
+          {m.originalText !== null ? (
+            <div class="original-text">
+              <strong>Original text, before the rule scrubbed it</strong> (shown only here: the
+              chat, displays and exports have the text above):{' '}
+              <HighlightedText text={m.originalText} spans={originalSpans} />
+            </div>
+          ) : null}
         </li>
         {item.after.map((c) => (
           <ContextRow message={c} />
@@ -101,8 +114,8 @@ export function MessagePageView(props: MessageView) {
             <div>{f.reason}</div>
             {f.matchedText !== null ? (
               <div class="why">
-                matched <q>{f.matchedText}</q> at {f.spanStart}–{f.spanEnd}, read as{' '}
-                <q>{f.normalizedText}</q>
+                matched <q>{f.matchedText}</q> at {f.spanStart}–{f.spanEnd}
+                {f.inOriginal ? ' of the original text' : ''}, read as <q>{f.normalizedText}</q>
                 {f.transformations.length > 0 ? ` after ${f.transformations.join(', ')}` : ''}
               </div>
             ) : null}

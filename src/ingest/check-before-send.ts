@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
+import { recordDecision } from '../moderation/decide-message.ts';
 import { insertFlag, rulesStore } from '../rules/rules-store.ts';
-import { screeningRules, screenMessage, type ScreenResult } from '../rules/screen-message.ts';
+import {
+  BEFORE_SEND_ACTOR,
+  screeningRules,
+  screenMessage,
+  type ScreenResult,
+} from '../rules/screen-message.ts';
 import type { SettingsOf } from '../sources/source-kinds.ts';
+import { candidateStore } from './candidate-store.ts';
 import type { DeliveryOutcome } from './delivery-outcome.ts';
 import { ingestStore } from './ingest-store.ts';
 import { rejectRequest, verifyRequest, type DeliveryRequest } from './receive-delivery.ts';
@@ -29,10 +36,14 @@ export type BeforeSendOutcome =
  * `scrub` or `block` on the candidate message (trusted senders exempt), and answers `{}` (let it
  * through), `{"message":{…,"text":scrubbed}}` (rewrite), or `{"message":{…,"type":"error",
  * "text":blockText}}` (reject). Every call leaves a delivery row (kind `before_send`, the
- * decision in `detail`), written through the group commit; a pass does not wait for it. A rewrite or a rejection also stores the candidate as a message with
- * the original text and a flag per acting rule (block: open, in the queue; scrub: logged), and
- * an audit entry. A decision that took longer than `budgetMs` is not given: the message is let
- * through and the delivery says so. Only stream sources have this check (404 otherwise).
+ * decision in `detail`), written through the group commit; a pass does not wait for it. When a
+ * rule acted, the candidate is stored as a message under the client's message id (else
+ * `before-send:<delivery id>`) with a flag per acting rule: a scrubbed one with the text the chat
+ * gets and its original beside it (flags logged), a blocked one rejected by an automatic,
+ * audited decision (flags closed). A retried check of a stored id stores nothing new. The push of
+ * the published message completes the candidate (storeMessage). A decision that took longer than
+ * `budgetMs` is not given: the message is let through and the delivery says so. Only stream
+ * sources have this check (404 otherwise).
  */
 export async function checkBeforeSend(
   deps: Pick<Deps, 'db' | 'now' | 'config' | 'log'>,
@@ -160,30 +171,47 @@ function recordBeforeSend(
 ): void {
   const store = ingestStore(db);
   db.$client.transaction(() => {
+    if (screen === null || screen.hits.length === 0) {
+      insertDelivery(store, delivery, 'accepted');
+      return;
+    }
+    const { sourceId, receivedAt } = delivery;
+    if (
+      candidate.externalId !== null &&
+      store.messageId.get(sourceId, candidate.externalId) !== undefined
+    ) {
+      // A retried check of a message stored already: the same decision, nothing new stored.
+      insertDelivery(store, { ...delivery, body: null }, 'duplicate');
+      return;
+    }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
-    if (screen === null || screen.hits.length === 0) return;
-    const { receivedAt } = delivery;
+    const blocked = screen.action === 'block';
+    // What the chat gets: displays and exports show this; the original only moderators.
+    const published = screen.action === 'scrub' ? screen.text : candidate.text;
     const messageId = insertNewMessage(
       db,
       delivery,
       deliveryId,
       {
-        // Stream has given the candidate no id yet; the pushed message will have its own.
-        externalId: `before-send:${deliveryId}`,
+        // Without the client's id, the push will bring the message again under its own id.
+        externalId: candidate.externalId ?? `before-send:${deliveryId}`,
         channelExternalId: candidate.channelExternalId,
         senderExternalId: candidate.senderExternalId,
         author: candidate.author,
-        text: candidate.text,
+        text: published,
         sentAt: receivedAt,
       },
+      // The rules and pre-moderation run when the push completes it (storeMessage).
       { evaluate: false },
     );
+    if (published !== candidate.text) {
+      candidateStore(db).setOriginalText.run(candidate.text, messageId);
+    }
     const senderId =
       candidate.senderExternalId === null
         ? null
-        : (store.senderByExternalId.get(delivery.sourceId, candidate.senderExternalId)?.id ?? null);
+        : (store.senderByExternalId.get(sourceId, candidate.senderExternalId)?.id ?? null);
     const rules = rulesStore(db);
-    const blocked = screen.action === 'block';
     for (const { rule, hit } of screen.hits) {
       insertFlag(rules, {
         messageId,
@@ -195,17 +223,37 @@ function recordBeforeSend(
         severity: rule.severity,
         status: rule.action === 'block' ? 'open' : 'logged',
         reason: `${rule.action === 'block' ? 'blocked' : 'scrubbed'} before delivery: ${rule.name}: ${hit.reason}`,
+        // Spans point into the text as the sender wrote it (original_text when scrubbed).
         span: hit.span,
-        actor: 'system',
+        actor: BEFORE_SEND_ACTOR,
         createdAt: receivedAt,
       });
     }
-    rules.insertAudit.run(
-      receivedAt,
-      blocked ? 'message.block_before_send' : 'message.scrub_before_send',
-      'message',
-      String(messageId),
-      JSON.stringify({ rules: screen.hits.map((h) => h.rule.id), deliveryId }),
-    );
+    const details = { rules: screen.hits.map((h) => h.rule.id), deliveryId };
+    if (blocked) {
+      // Rejected by the rule, as any automatic decision: audited, its flags closed, off displays.
+      const names = screen.hits.filter((h) => h.rule.action === 'block').map((h) => h.rule.name);
+      recordDecision(
+        db,
+        {
+          messageId,
+          verdict: 'reject',
+          actor: 'system',
+          automatic: true,
+          note: `automatic: blocked before delivery by ${names.join(', ')}`,
+          basisDecisionId: null,
+          audit: { action: 'message.block_before_send', details },
+        },
+        receivedAt,
+      );
+    } else {
+      rules.insertAudit.run(
+        receivedAt,
+        'message.scrub_before_send',
+        'message',
+        String(messageId),
+        JSON.stringify(details),
+      );
+    }
   })();
 }

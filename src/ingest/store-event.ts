@@ -1,9 +1,12 @@
 import type { Db } from '../db/client.ts';
 import { queueLanguageDetection, writeDetectedLanguages } from '../language/detect-language.ts';
 import { toIso6391 } from '../language/language-tags.ts';
+import type { ChannelSettings } from '../premod/premod-store.ts';
 import { premoderateMessage, statusForRules } from '../premod/premoderate-message.ts';
-import { evaluateMessage, evaluateReaction } from '../rules/evaluate-message.ts';
+import type { MessageFacts } from '../rules/compile-rule.ts';
+import { evaluateMessage, evaluateReaction, type SenderStatus } from '../rules/evaluate-message.ts';
 import { createTextView } from '../rules/match-text.ts';
+import { candidateStore } from './candidate-store.ts';
 import { inferReactor } from './infer-reactor.ts';
 import type { IncomingMessage, IncomingReaction, ReactionSnapshot } from './incoming-event.ts';
 import { ingestStore, type DeliveryRow, type IngestStore } from './ingest-store.ts';
@@ -15,7 +18,8 @@ export type AcceptedDelivery = Omit<DeliveryRow, 'outcome' | 'status' | 'reason'
 /**
  * Stores one well-signed message delivery in a single transaction: the delivery row, channel and
  * sender upserts, the message, and the link from reactions that arrived before it. Idempotent
- * on (source, message id): a repeat records only a `duplicate` delivery row and changes nothing.
+ * on (source, message id): a repeat records only a `duplicate` delivery row and changes nothing,
+ * except the first push of a message a before-send check stored, which completes it.
  */
 export function storeMessage(
   db: Db,
@@ -24,7 +28,9 @@ export function storeMessage(
 ): 'accepted' | 'duplicate' {
   const store = ingestStore(db);
   return db.$client.transaction(() => {
-    if (store.messageId.get(delivery.sourceId, event.externalId) !== undefined) {
+    const stored = store.messageId.get(delivery.sourceId, event.externalId);
+    if (stored !== undefined) {
+      if (completeCandidate(db, delivery, event, stored.id)) return 'accepted' as const;
       insertDelivery(store, { ...delivery, body: null }, 'duplicate');
       return 'duplicate' as const;
     }
@@ -32,6 +38,69 @@ export function storeMessage(
     insertNewMessage(db, delivery, deliveryId, event);
     return 'accepted' as const;
   })();
+}
+
+/**
+ * Completes a message a before-send check stored (a candidate) with the push of the message
+ * Stream published under the same id, for the caller's transaction; false when the message is
+ * not a candidate awaiting its push (then the push is a duplicate). The push becomes the
+ * message's delivery and brings the sent time and the sender's name; the text stays as stored
+ * (what the check let through; the original, if scrubbed, stays beside it), whatever the push
+ * says. The message then goes through the rules and pre-moderation as any arrival, unless the
+ * check blocked it: then it stays rejected.
+ */
+function completeCandidate(
+  db: Db,
+  delivery: AcceptedDelivery,
+  event: IncomingMessage,
+  messageId: number,
+): boolean {
+  const candidates = candidateStore(db);
+  const candidate = candidates.candidate.get(messageId);
+  if (candidate === undefined || candidate.channel_external_id !== event.channelExternalId) {
+    return false;
+  }
+  const store = ingestStore(db);
+  const { sourceId, receivedAt } = delivery;
+  const deliveryId = insertDelivery(store, delivery, 'accepted');
+  const channel = store.upsertChannel.get(
+    sourceId,
+    event.channelExternalId,
+    receivedAt,
+    receivedAt,
+  )!;
+  const sender =
+    event.senderExternalId === null
+      ? undefined
+      : store.upsertSender.get({
+          sourceId,
+          externalId: event.senderExternalId,
+          at: receivedAt,
+          ...event.author,
+        });
+  candidates.complete.run({
+    id: messageId,
+    deliveryId,
+    sentAt: event.sentAt,
+    screenName: event.author.screenName,
+    senderId: sender?.id ?? null,
+  });
+  if (candidate.state === 'rejected') return true;
+  evaluateArrival(
+    db,
+    {
+      id: messageId,
+      sourceId,
+      channelExternalId: event.channelExternalId,
+      sentAt: event.sentAt,
+      receivedAt,
+      view: createTextView(candidate.text),
+      reactions: JSON.parse(candidate.reactions_json) as ReactionSnapshot,
+    },
+    channel,
+    sender,
+  );
+  return true;
 }
 
 /**
@@ -97,41 +166,62 @@ export function insertNewMessage(
     stored: language,
   });
   if (options.evaluate === false) return messageId;
-  const senderStatus = sender?.status ?? null;
-  const rulesSee = statusForRules(channel.mode, senderStatus);
-  evaluateMessage(
+  evaluateArrival(
     db,
     {
       id: messageId,
       sourceId,
-      channelId,
       channelExternalId: event.channelExternalId,
-      senderId: sender?.id ?? null,
-      senderFirstSeenAt: sender?.first_seen_at ?? null,
       sentAt: event.sentAt,
       receivedAt,
       view,
       reactions: JSON.parse(reactionsJson) as ReactionSnapshot,
     },
+    channel,
+    sender,
+  );
+  return messageId;
+}
+
+/**
+ * Raises the flags of a message that has just arrived and pre-moderates it (src/premod/), for
+ * the caller's transaction: what every new message goes through, once.
+ */
+export function evaluateArrival(
+  db: Db,
+  message: Omit<MessageFacts, 'channelId' | 'senderId' | 'senderFirstSeenAt'>,
+  channel: { id: number } & ChannelSettings,
+  sender: { id: number; status: SenderStatus; first_seen_at: number } | undefined,
+): void {
+  const senderStatus = sender?.status ?? null;
+  const rulesSee = statusForRules(channel.mode, senderStatus);
+  const senderId = sender?.id ?? null;
+  evaluateMessage(
+    db,
+    {
+      ...message,
+      channelId: channel.id,
+      senderId,
+      senderFirstSeenAt: sender?.first_seen_at ?? null,
+    },
     rulesSee,
-    receivedAt,
+    message.receivedAt,
   );
   premoderateMessage(
     db,
     {
-      id: messageId,
-      channelId,
-      senderId: sender?.id ?? null,
+      id: message.id,
+      channelId: channel.id,
+      senderId,
       senderStatus,
-      sentAt: event.sentAt,
-      view,
+      sentAt: message.sentAt,
+      view: message.view,
     },
     channel,
-    receivedAt,
+    message.receivedAt,
     // The rules reject a blocked sender's message themselves where they see the status.
     rulesSee === 'blocked',
   );
-  return messageId;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
+import { BEFORE_SEND_ACTOR } from '../rules/screen-message.ts';
 
 export type ContextMessage = {
   id: number;
@@ -19,6 +20,8 @@ export type MessageInContext = {
     receivedAt: number;
     decisionId: number | null;
     reactions: Record<string, string[]>;
+    /** What the sender wrote, when a rule scrubbed it before delivery (`text` is published). */
+    originalText: string | null;
   };
   flags: {
     id: number;
@@ -31,6 +34,8 @@ export type MessageInContext = {
     ruleVersion: number | null;
     spanStart: number | null;
     spanEnd: number | null;
+    /** The span points into `originalText`, not `text` (raised by the check that scrubbed it). */
+    inOriginal: boolean;
     matchedText: string | null;
     normalizedText: string | null;
     transformations: string[];
@@ -91,7 +96,7 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
   const sql = db.$client;
   const m = sql
     .prepare(
-      `SELECT m.id, m.text, m.screen_name, m.sent_at, m.received_at, m.moderation_state, m.language,
+      `SELECT m.id, m.text, m.original_text, m.screen_name, m.sent_at, m.received_at, m.moderation_state, m.language,
          m.decision_id, m.reactions_json, m.channel_id, m.sender_id, m.source_id,
          so.name AS source_name, c.external_id AS channel_external_id, c.label AS channel_label
        FROM messages m JOIN sources so ON so.id = m.source_id JOIN channels c ON c.id = m.channel_id
@@ -101,6 +106,7 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
     | {
         id: number;
         text: string;
+        original_text: string | null;
         screen_name: string;
         sent_at: number;
         received_at: number;
@@ -163,6 +169,7 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
     ruleVersion: f.rule_version as number | null,
     spanStart: f.span_start as number | null,
     spanEnd: f.span_end as number | null,
+    inOriginal: m.original_text !== null && f.actor === BEFORE_SEND_ACTOR,
     matchedText: f.matched_text as string | null,
     normalizedText: f.normalized_text as string | null,
     transformations: JSON.parse(f.transformations_json as string) as string[],
@@ -222,6 +229,7 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
       receivedAt: m.received_at,
       decisionId: m.decision_id,
       reactions: JSON.parse(m.reactions_json) as Record<string, string[]>,
+      originalText: m.original_text,
     },
     flags,
     decisions: decisions.map(({ created_at: _, ...d }) => d),

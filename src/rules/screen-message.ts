@@ -12,6 +12,12 @@ export type ScreenResult =
   | { action: 'scrub'; text: string; hits: ScreenHit[] }
   | { action: 'block'; hits: ScreenHit[] };
 
+/**
+ * Who raises the flags of a sender's pre-delivery check. Their spans point into the text as the
+ * sender wrote it: the message's original text when a rule scrubbed it.
+ */
+export const BEFORE_SEND_ACTOR = 'before-send';
+
 /** A scrub rule replaces at most this many spans of one message (a bound on its cost). */
 const MAX_SCRUBS_PER_RULE = 50;
 const DEFAULT_MASK = '[removed]';

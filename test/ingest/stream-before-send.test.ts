@@ -64,9 +64,11 @@ describe('POST /hooks/:sourceId/before-send (Stream before-message-send)', () =>
     expect(json).toEqual({
       message: { ...original, text: streamBeforeSend.expected_rewrite_example.message.text },
     });
-    expect(row(h, 'SELECT external_id, text FROM messages')).toEqual({
+    // The fixture's message has no id yet: stored under the check's delivery.
+    expect(row(h, 'SELECT external_id, text, original_text FROM messages')).toEqual({
       external_id: expect.stringMatching(/^before-send:\d+$/),
-      text: "hello, here's my card 4111 1111 1111 1111",
+      text: streamBeforeSend.expected_rewrite_example.message.text,
+      original_text: "hello, here's my card 4111 1111 1111 1111",
     });
     expect(row(h, 'SELECT origin, status, reason, matched_text FROM flags')).toEqual({
       origin: 'rule',
@@ -92,7 +94,7 @@ describe('POST /hooks/:sourceId/before-send (Stream before-message-send)', () =>
     );
   });
 
-  it('rejects with the configured text when a block rule matches, and queues the message', async () => {
+  it('rejects with the configured text when a block rule matches, and rejects the message', async () => {
     const { h, id } = setup({ blockText: 'Not here, please.' });
     scrubCards(h);
     rule(h, {
@@ -103,8 +105,9 @@ describe('POST /hooks/:sourceId/before-send (Stream before-message-send)', () =>
     });
     const { json } = await check(h, id);
     expect(json.message).toMatchObject({ type: 'error', text: 'Not here, please.' });
+    expect(row(h, 'SELECT moderation_state FROM messages').moderation_state).toBe('rejected');
     expect(
-      h.count('flags', "status = 'open' AND reason LIKE 'blocked before delivery: Cards talk%'"),
+      h.count('flags', "status = 'closed' AND reason LIKE 'blocked before delivery: Cards talk%'"),
     ).toBe(1);
     expect(h.count('audit_log', "action = 'message.block_before_send'")).toBe(1);
     expect(row(h, 'SELECT body FROM deliveries').body).not.toBeNull();

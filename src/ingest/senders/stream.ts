@@ -155,6 +155,11 @@ export function parseStreamEvent(body: Uint8Array): ParseResult {
 export type BeforeSendCandidate = {
   /** The message object as sent, echoed back (rewritten) in the answer. */
   message: Record<string, unknown>;
+  /**
+   * The message's id when the client gave it one (Stream's SDKs do, before sending); the push
+   * of the published message carries the same id. Null when empty or unusable.
+   */
+  externalId: string | null;
   text: string;
   channelExternalId: string;
   senderExternalId: string | null;
@@ -162,7 +167,12 @@ export type BeforeSendCandidate = {
 };
 
 const BeforeSend = z.looseObject({
-  message: z.looseObject({ text: wellFormed().nullish(), user: StreamUser.nullish() }),
+  message: z.looseObject({
+    // An id a push could not carry (empty, too long) is no id: the check still answers.
+    id: id.nullish().catch(null),
+    text: wellFormed().nullish(),
+    user: StreamUser.nullish(),
+  }),
   user: StreamUser.nullish(),
   channel: z.looseObject({ cid: id }),
 });
@@ -184,6 +194,7 @@ export function parseStreamBeforeSend(
     ok: true,
     candidate: {
       message: raw,
+      externalId: message.id ?? null,
       text: message.text ?? '',
       channelExternalId: channel.cid,
       senderExternalId: author?.id ?? null,
