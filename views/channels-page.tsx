@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
 import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { FieldError } from './components/field-error.tsx';
 
@@ -94,7 +95,7 @@ export function ChannelSettingsForm(props: {
       <CsrfField token={props.csrfToken} />
       {props.saved ? (
         <p class="flash" role="status">
-          Saved.
+          {noticeText(notice('channel-saved'))}
         </p>
       ) : null}
       <fieldset disabled={!props.canEdit}>
@@ -169,15 +170,16 @@ export function ChannelPageView(props: {
   channel: ChannelSummary;
   csrfToken: string;
   canEdit: boolean;
-  saved?: boolean;
+  /** What the last change did (from the redirect's `done`): shown beside what it changed. */
+  notice?: Notice;
   /** The form to show instead (with its errors). */
   form?: Child;
   patterns: BlockedPatternSummary[];
   /** Moderators and admins may lift a blocked pattern. */
   canLift: boolean;
-  lifted?: boolean;
 }) {
   const ch = props.channel;
+  const done = props.notice?.key;
   return (
     <section class="channels-page" data-page="channel">
       <p>
@@ -192,7 +194,7 @@ export function ChannelPageView(props: {
           channel={ch}
           csrfToken={props.csrfToken}
           canEdit={props.canEdit}
-          saved={props.saved ?? false}
+          saved={done === 'channel-saved'}
         />
       )}
       <BlockedPatterns
@@ -200,7 +202,7 @@ export function ChannelPageView(props: {
         patterns={props.patterns}
         canLift={props.canLift}
         csrfToken={props.csrfToken}
-        lifted={props.lifted ?? false}
+        lifted={done === 'pattern-lifted'}
       />
     </section>
   );
@@ -219,7 +221,7 @@ function BlockedPatterns(props: {
       <h2>Blocked patterns</h2>
       {props.lifted ? (
         <p class="done" role="status">
-          Pattern lifted: look-alikes are accepted again within a second.
+          {noticeText(notice('pattern-lifted'))}
         </p>
       ) : null}
       {props.patterns.length === 0 ? (

@@ -3,6 +3,7 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import {
   SIMILAR_ACTIONS,
   SimilarActions,
@@ -17,8 +18,8 @@ export type MessageView = {
   canDecide: boolean;
   /** Where "decide and next" goes: the next item of the queue, or the queue. */
   next: string;
-  /** Shown after a decision: what happened. */
-  flash?: string;
+  /** Shown after a change: what happened. */
+  notice?: Notice;
 };
 
 /** One message for review, in its context. Every text on it is chat text: escaped. */
@@ -39,11 +40,7 @@ export function MessagePageView(props: MessageView) {
           Channel timeline
         </a>
       </p>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} context={{ decisions: item.decisions }} />
       <h1>
         Message by <span class="screen-name">{m.screenName || '(no name)'}</span>
       </h1>

@@ -10,6 +10,7 @@ import { DecisionForm } from './components/decision-form.tsx';
 import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
+import { noticeText, type Notice, type NoticeContext } from './components/notice.tsx';
 import { SimilarActions } from './components/similar-actions.tsx';
 import { ago } from './components/when.tsx';
 
@@ -342,7 +343,9 @@ export function QueueRow(props: {
 export function DecidedRow(props: {
   messageId: number;
   text: string;
-  done: string;
+  notice: Notice;
+  /** The message's decisions, which a superseded notice names the standing one from. */
+  context?: NoticeContext;
   superseded: boolean;
 }) {
   return (
@@ -351,7 +354,7 @@ export function DecidedRow(props: {
       data-message-id={props.messageId}
       data-decided="true"
     >
-      <p role="status">{props.done}</p>
+      <p role="status">{noticeText(props.notice, props.context)}</p>
       <p class="text muted">{props.text}</p>
     </li>
   );

@@ -13,6 +13,7 @@ import type { VersionEntry } from '../src/rules/rule-version-changes.ts';
 import type { TextTestResult } from '../src/rules/try-rules.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { PrecisionText } from './rules-page.tsx';
 
@@ -428,7 +429,8 @@ export type RulePageProps = {
   versions: VersionEntry[];
   canEdit: boolean;
   csrfToken: string;
-  flash?: string;
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
   /** The form as typed, when a test or dry run came back as a whole page (no JavaScript). */
   values: RuleFormValues;
   errors?: RuleFormErrors;
@@ -452,11 +454,7 @@ export function RulePageView(props: RulePageProps) {
       <p>
         <a href="/rules">← Rules</a> · <a href={`/?rule=${rule.id}`}>Its open flags in the queue</a>
       </p>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} />
       <h1>
         Rule <span class="rule-name">{rule.name}</span>
       </h1>

@@ -2,6 +2,7 @@ import type { DeliveryRowView, RejectionCount } from '../src/sources/list-delive
 import type { SourceSecretView } from '../src/sources/list-source-secrets.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
 import { webhookUrl } from './sources-page.tsx';
@@ -53,7 +54,8 @@ export type SourcePageProps = {
   source: SourceSummary;
   publicUrl: string;
   csrfToken: string;
-  flash?: string;
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
   secrets: SecretsPanelProps;
   rejections: RejectionCount[];
   deliveries: {
@@ -78,11 +80,7 @@ export function SourcePageView(props: SourcePageProps) {
       <h1>
         {source.name} <span class={`badge status-${source.status}`}>{source.status}</span>
       </h1>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} />
       <p class="muted">
         Kind {source.kind} · created <When at={source.createdAt} /> · last delivery{' '}
         {source.lastDeliveryAt === null ? 'never' : <When at={source.lastDeliveryAt} />} ·{' '}
