@@ -4,6 +4,7 @@ import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.
 import { CsrfField } from './components/csrf-field.tsx';
 import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 import { FieldError } from './components/field-error.tsx';
 
 /** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
@@ -37,8 +38,14 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
           {props.channels.map((ch) => (
             <tr data-channel-id={String(ch.id)}>
               <td>
-                <a href={`/channels/${ch.id}`}>{ch.label ?? ch.externalId}</a>
-                {ch.label === null ? null : <div class="muted">{ch.externalId}</div>}
+                <a href={`/channels/${ch.id}`}>
+                  <UserText text={ch.label ?? ch.externalId} />
+                </a>
+                {ch.label === null ? null : (
+                  <div class="muted">
+                    <UserText text={ch.externalId} />
+                  </div>
+                )}
               </td>
               <td>{ch.sourceName}</td>
               <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
@@ -185,9 +192,13 @@ export function ChannelPageView(props: {
       <p>
         <a href="/channels">← Channels</a>
       </p>
-      <h1>{ch.label ?? ch.externalId}</h1>
+      <h1>
+        <UserText text={ch.label ?? ch.externalId} />
+      </h1>
       <p class="muted">
-        {`${ch.sourceName} · ${ch.externalId} · ${ch.pending} waiting for approval`}
+        {`${ch.sourceName} · `}
+        <UserText text={ch.externalId} />
+        {` · ${ch.pending} waiting for approval`}
       </p>
       {props.form ?? (
         <ChannelSettingsForm
@@ -245,9 +256,11 @@ function BlockedPatterns(props: {
               <tr>
                 <td>
                   {p.messageId === null ? (
-                    p.normalizedText
+                    <UserText text={p.normalizedText} />
                   ) : (
-                    <a href={`/messages/${p.messageId}`}>{p.normalizedText}</a>
+                    <a href={`/messages/${p.messageId}`}>
+                      <UserText text={p.normalizedText} />
+                    </a>
                   )}
                 </td>
                 <td>{p.maxDistance}</td>

@@ -3,6 +3,7 @@ import type { ChannelSummary } from '../src/channels/list-channels.ts';
 import type { DisplayRow, DisplaySummary } from '../src/display/list-displays.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
+import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { CopyField } from './source-setup.tsx';
 import { FieldError } from './components/field-error.tsx';
@@ -76,7 +77,8 @@ export function DisplayForm(props: {
               value={String(ch.id)}
               checked={values.channelIds.includes(ch.id)}
             />
-            {`${ch.label ?? ch.externalId} (${ch.sourceName}, ${ch.mode}-moderated)`}
+            <UserText text={ch.label ?? ch.externalId} />
+            {` (${ch.sourceName}, ${ch.mode}-moderated)`}
           </label>
         ))}
         <FieldError errors={props.errors} field="channelIds" />
@@ -117,7 +119,14 @@ export function DisplaysPageView(props: { displays: DisplaySummary[]; form: Chil
               <td>
                 <a href={`/displays/${d.id}`}>{d.name}</a>
               </td>
-              <td>{d.channels.map((ch) => ch.name).join(', ')}</td>
+              <td>
+                {d.channels.map((ch, i) => (
+                  <>
+                    {i === 0 ? '' : ', '}
+                    <UserText text={ch.name} />
+                  </>
+                ))}
+              </td>
               <td>{d.isPublic ? 'public' : 'token'}</td>
               <td>
                 <When at={d.createdAt} />

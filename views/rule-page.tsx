@@ -14,6 +14,7 @@ import type { TextTestResult } from '../src/rules/try-rules.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
+import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { PrecisionText } from './rules-page.tsx';
 
@@ -321,7 +322,10 @@ export function TestResultView(props: { text: string; result: TextTestResult }) 
               <dl class="trace">
                 <dt>Matched</dt>
                 <dd>
-                  <code class="matched">{m.span.matched}</code> at {m.span.start}–{m.span.end}
+                  <code class="matched">
+                    <UserText text={m.span.matched} />
+                  </code>{' '}
+                  at {m.span.start}–{m.span.end}
                 </dd>
                 <dt>As normalized</dt>
                 <dd>
@@ -375,9 +379,12 @@ export function DryRunView(props: { result: DryRunResult; savedHits?: number | u
         <ol class="samples">
           {r.samples.map((s) => (
             <li class="sample">
-              <When at={s.receivedAt} /> <span class="screen-name">{s.screenName}</span>{' '}
+              <When at={s.receivedAt} /> <UserText class="screen-name" text={s.screenName} />{' '}
               <HighlightedText text={s.text} spans={s.span === null ? [] : [s.span]} />{' '}
-              <span class="muted">{s.reason}</span> <a href={`/messages/${s.messageId}`}>open</a>
+              <span class="muted">
+                <UserText text={s.reason} />
+              </span>{' '}
+              <a href={`/messages/${s.messageId}`}>open</a>
             </li>
           ))}
         </ol>

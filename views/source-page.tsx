@@ -4,6 +4,7 @@ import type { SourceSummary } from '../src/sources/list-sources.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
 import { webhookUrl } from './sources-page.tsx';
 
@@ -269,7 +270,9 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
       {props.body ? (
         <div class="delivery-body">
           <h3>Body of delivery {props.body.id}</h3>
-          <pre>{props.body.text}</pre>
+          <pre>
+            <UserText text={props.body.text} />
+          </pre>
         </div>
       ) : null}
       {props.rows.length === 0 ? <p class="empty">No deliveries yet.</p> : null}
@@ -312,7 +315,11 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
                     {reasonText(d.reason)} <code class="muted">{d.reason}</code>
                   </>
                 )}
-                {d.detail ? <div class="muted">{d.detail}</div> : null}
+                {d.detail ? (
+                  <div class="muted">
+                    <UserText text={d.detail} />
+                  </div>
+                ) : null}
               </td>
               <td>{d.status}</td>
               <td>{d.size === null ? '' : `${d.size} B`}</td>

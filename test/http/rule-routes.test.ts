@@ -228,7 +228,7 @@ describe('the rules screens', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('buy <mark>ЅРАМ</mark> &lt;now&gt;');
-    expect(html).toContain('<code class="matched">ЅРАМ</code> at 4–8');
+    expect(html).toContain('<code class="matched"><bdi>ЅРАМ</bdi></code> at 4–8');
     expect(html).toMatch(/<dd class="transformations">[^<]*confusable_fold/);
     const none = await post(h, b, '/rules/test', ruleForm(b, { text: 'all fine' }), true);
     expect(await none.text()).toContain('No match.');
