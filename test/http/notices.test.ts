@@ -166,7 +166,7 @@ describe('?done= on the dashboard pages', () => {
       expect(res.status).toBe(303);
       return html(h, res.headers.get('location')!, admin);
     };
-    const bea = await signedIn(h, 'moderator', 'bea');
+    await signedIn(h, 'moderator', 'bea');
     const beaId = (
       h.db.$client.prepare("SELECT id FROM accounts WHERE username = 'bea'").get() as {
         id: number;
@@ -178,7 +178,6 @@ describe('?done= on the dashboard pages', () => {
     expect(await follow(await post(`/accounts/${beaId}/status`, { status: 'disabled' }))).toContain(
       'Account disabled; its sessions have ended.',
     );
-    expect(bea.username).toBe('bea');
     expect(
       await follow(await post(`/messages/${messageId}/notes`, { text: 'seen before' })),
     ).toContain('Note added.');
