@@ -1,6 +1,7 @@
 import { ROLES } from '../src/auth/account-fields.ts';
 import type { AccountSummary } from '../src/auth/list-accounts.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 
 /** A one-time set-password link, shown to the admin once (only its hash is stored). */
@@ -13,7 +14,10 @@ export type AccountsPanelProps = {
   /** Until when each account's unused password link works, if it has one. */
   openLinks: Map<number, number>;
   csrfToken: string;
-  notice?: { kind: 'done' | 'error'; text: string };
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
+  /** Why this request's change was refused. */
+  error?: string;
   link?: ShownLink;
   /** The add-account form as sent back, with the field the error is about. */
   form?: { username: string; role: string; error?: { field: string; message: string } };
@@ -33,14 +37,12 @@ export function AccountsPageView(props: AccountsPanelProps) {
 export function AccountsPanel(props: AccountsPanelProps) {
   return (
     <div id="accounts-panel">
-      {props.notice ? (
-        <p
-          class={props.notice.kind === 'error' ? 'error' : 'flash'}
-          role={props.notice.kind === 'error' ? 'alert' : 'status'}
-        >
-          {props.notice.text}
+      <NoticeLine notice={props.notice} />
+      {props.error === undefined ? null : (
+        <p class="error" role="alert">
+          {props.error}
         </p>
-      ) : null}
+      )}
       {props.link ? <OneTimeLink link={props.link} /> : null}
       <table class="messages accounts">
         <thead>

@@ -1,6 +1,7 @@
 import type { AuditFilters, AuditRow } from '../src/audit/read-audit.ts';
 import { DateRangeInputs, linkWith, NewerOlderPager } from './components/list-controls.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 
 /** The audit log: who did what to what, newest first; details are shown as text. */
 export function AuditPageView(props: {
@@ -69,10 +70,12 @@ export function AuditPageView(props: {
               <td>{r.actor}</td>
               <td>{r.action}</td>
               <td>
-                {r.targetType} {r.targetId}
+                {r.targetType} <UserText text={r.targetId} />
               </td>
               <td>
-                <code>{r.details}</code>
+                <code>
+                  <UserText text={r.details} />
+                </code>
               </td>
             </tr>
           ))}

@@ -2,7 +2,9 @@ import type { Child } from 'hono/jsx';
 import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
 import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 import { FieldError } from './components/field-error.tsx';
 
 /** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
@@ -36,8 +38,14 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
           {props.channels.map((ch) => (
             <tr data-channel-id={String(ch.id)}>
               <td>
-                <a href={`/channels/${ch.id}`}>{ch.label ?? ch.externalId}</a>
-                {ch.label === null ? null : <div class="muted">{ch.externalId}</div>}
+                <a href={`/channels/${ch.id}`}>
+                  <UserText text={ch.label ?? ch.externalId} />
+                </a>
+                {ch.label === null ? null : (
+                  <div class="muted">
+                    <UserText text={ch.externalId} />
+                  </div>
+                )}
               </td>
               <td>{ch.sourceName}</td>
               <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
@@ -94,7 +102,7 @@ export function ChannelSettingsForm(props: {
       <CsrfField token={props.csrfToken} />
       {props.saved ? (
         <p class="flash" role="status">
-          Saved.
+          {noticeText(notice('channel-saved'))}
         </p>
       ) : null}
       <fieldset disabled={!props.canEdit}>
@@ -169,30 +177,35 @@ export function ChannelPageView(props: {
   channel: ChannelSummary;
   csrfToken: string;
   canEdit: boolean;
-  saved?: boolean;
+  /** What the last change did (from the redirect's `done`): shown beside what it changed. */
+  notice?: Notice;
   /** The form to show instead (with its errors). */
   form?: Child;
   patterns: BlockedPatternSummary[];
   /** Moderators and admins may lift a blocked pattern. */
   canLift: boolean;
-  lifted?: boolean;
 }) {
   const ch = props.channel;
+  const done = props.notice?.key;
   return (
     <section class="channels-page" data-page="channel">
       <p>
         <a href="/channels">← Channels</a>
       </p>
-      <h1>{ch.label ?? ch.externalId}</h1>
+      <h1>
+        <UserText text={ch.label ?? ch.externalId} />
+      </h1>
       <p class="muted">
-        {`${ch.sourceName} · ${ch.externalId} · ${ch.pending} waiting for approval`}
+        {`${ch.sourceName} · `}
+        <UserText text={ch.externalId} />
+        {` · ${ch.pending} waiting for approval`}
       </p>
       {props.form ?? (
         <ChannelSettingsForm
           channel={ch}
           csrfToken={props.csrfToken}
           canEdit={props.canEdit}
-          saved={props.saved ?? false}
+          saved={done === 'channel-saved'}
         />
       )}
       <BlockedPatterns
@@ -200,7 +213,7 @@ export function ChannelPageView(props: {
         patterns={props.patterns}
         canLift={props.canLift}
         csrfToken={props.csrfToken}
-        lifted={props.lifted ?? false}
+        lifted={done === 'pattern-lifted'}
       />
     </section>
   );
@@ -219,7 +232,7 @@ function BlockedPatterns(props: {
       <h2>Blocked patterns</h2>
       {props.lifted ? (
         <p class="done" role="status">
-          Pattern lifted: look-alikes are accepted again within a second.
+          {noticeText(notice('pattern-lifted'))}
         </p>
       ) : null}
       {props.patterns.length === 0 ? (
@@ -243,9 +256,11 @@ function BlockedPatterns(props: {
               <tr>
                 <td>
                   {p.messageId === null ? (
-                    p.normalizedText
+                    <UserText text={p.normalizedText} />
                   ) : (
-                    <a href={`/messages/${p.messageId}`}>{p.normalizedText}</a>
+                    <a href={`/messages/${p.messageId}`}>
+                      <UserText text={p.normalizedText} />
+                    </a>
                   )}
                 </td>
                 <td>{p.maxDistance}</td>

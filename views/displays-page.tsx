@@ -2,6 +2,8 @@ import type { Child } from 'hono/jsx';
 import type { ChannelSummary } from '../src/channels/list-channels.ts';
 import type { DisplayRow, DisplaySummary } from '../src/display/list-displays.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
+import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { CopyField } from './source-setup.tsx';
 import { FieldError } from './components/field-error.tsx';
@@ -36,12 +38,6 @@ export function displayUrls(
     public: display.isPublic ? urlsAt(`${publicUrl}/display/public/${display.id}`) : null,
   };
 }
-
-const DONE: Record<string, string> = {
-  created: 'Display created. Copy its overlay URL into your streaming tool.',
-  saved: 'Saved.',
-  rotated: 'New token made: URLs with the old one stopped working.',
-};
 
 /** Create or edit a display; re-rendered in place (htmx, 422) with the error at its field. */
 export function DisplayForm(props: {
@@ -81,7 +77,8 @@ export function DisplayForm(props: {
               value={String(ch.id)}
               checked={values.channelIds.includes(ch.id)}
             />
-            {`${ch.label ?? ch.externalId} (${ch.sourceName}, ${ch.mode}-moderated)`}
+            <UserText text={ch.label ?? ch.externalId} />
+            {` (${ch.sourceName}, ${ch.mode}-moderated)`}
           </label>
         ))}
         <FieldError errors={props.errors} field="channelIds" />
@@ -122,7 +119,14 @@ export function DisplaysPageView(props: { displays: DisplaySummary[]; form: Chil
               <td>
                 <a href={`/displays/${d.id}`}>{d.name}</a>
               </td>
-              <td>{d.channels.map((ch) => ch.name).join(', ')}</td>
+              <td>
+                {d.channels.map((ch, i) => (
+                  <>
+                    {i === 0 ? '' : ', '}
+                    <UserText text={ch.name} />
+                  </>
+                ))}
+              </td>
               <td>{d.isPublic ? 'public' : 'token'}</td>
               <td>
                 <When at={d.createdAt} />
@@ -161,21 +165,17 @@ export function DisplayPageView(props: {
   urls: ReturnType<typeof displayUrls>;
   csrfToken: string;
   channels: ChannelSummary[];
-  done?: string;
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
 }) {
   const d = props.display;
-  const done = props.done === undefined ? undefined : DONE[props.done];
   return (
     <section class="displays-page" data-page="display">
       <p>
         <a href="/displays">← Displays</a>
       </p>
       <h1>{d.name}</h1>
-      {done === undefined ? null : (
-        <p class="flash" role="status">
-          {done}
-        </p>
-      )}
+      <NoticeLine notice={props.notice} />
       <p class="muted">
         {d.tokenRotatedAt === null ? (
           'Token never rotated.'

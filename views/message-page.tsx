@@ -3,12 +3,14 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import {
   SIMILAR_ACTIONS,
   SimilarActions,
   type SimilarAction,
 } from './components/similar-actions.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 import { HelpDialog } from './queue-page.tsx';
 
 export type MessageView = {
@@ -17,8 +19,8 @@ export type MessageView = {
   canDecide: boolean;
   /** Where "decide and next" goes: the next item of the queue, or the queue. */
   next: string;
-  /** Shown after a decision: what happened. */
-  flash?: string;
+  /** Shown after a change: what happened. */
+  notice?: Notice;
 };
 
 /** One message for review, in its context. Every text on it is chat text: escaped. */
@@ -45,17 +47,13 @@ export function MessagePageView(props: MessageView) {
           Channel timeline
         </a>
       </p>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} context={{ decisions: item.decisions }} />
       <h1>
-        Message by <span class="screen-name">{m.screenName || '(no name)'}</span>
+        Message by <UserText class="screen-name" text={m.screenName || '(no name)'} />
       </h1>
       <p class="meta">
-        <When at={m.sentAt} /> · {m.channelLabel ?? m.channelExternalId} · {m.sourceName} · state{' '}
-        <strong class={`state ${m.state}`}>{m.state}</strong>
+        <When at={m.sentAt} /> · <UserText text={m.channelLabel ?? m.channelExternalId} /> ·{' '}
+        {m.sourceName} · state <strong class={`state ${m.state}`}>{m.state}</strong>
         {pending ? (
           <>
             {' '}
@@ -69,7 +67,7 @@ export function MessagePageView(props: MessageView) {
           <ContextRow message={c} />
         ))}
         <li class="current">
-          <span class="screen-name">{m.screenName}</span>{' '}
+          <UserText class="screen-name" text={m.screenName} />{' '}
           <HighlightedText text={m.text} spans={spans} />
           {m.originalText !== null ? (
             <div class="original-text">
@@ -111,11 +109,20 @@ export function MessagePageView(props: MessageView) {
             {f.ruleName
               ? ` · rule ${f.ruleName} (#${f.ruleId}, version ${f.ruleVersion})`
               : ''} · {f.status}
-            <div>{f.reason}</div>
+            <div>
+              <UserText text={f.reason} />
+            </div>
             {f.matchedText !== null ? (
               <div class="why">
-                matched <q>{f.matchedText}</q> at {f.spanStart}–{f.spanEnd}
-                {f.inOriginal ? ' of the original text' : ''}, read as <q>{f.normalizedText}</q>
+                matched{' '}
+                <q>
+                  <UserText text={f.matchedText} />
+                </q>{' '}
+                at {f.spanStart}–{f.spanEnd}
+                {f.inOriginal ? ' of the original text' : ''}, read as{' '}
+                <q>
+                  <UserText text={f.normalizedText ?? ''} />
+                </q>
                 {f.transformations.length > 0 ? ` after ${f.transformations.join(', ')}` : ''}
               </div>
             ) : null}
@@ -133,7 +140,7 @@ export function MessagePageView(props: MessageView) {
             {d.verdict} by {d.actor}
             {d.automatic ? ' (automatic)' : ''}, <When at={d.createdAt} />
             {d.outcome === 'superseded' ? ' — superseded by a more restrictive decision' : ''}
-            {d.note ? <div class="note-text">{d.note}</div> : null}
+            {d.note ? <UserText class="note-text" text={d.note} /> : null}
           </li>
         ))}
       </ul>
@@ -142,7 +149,7 @@ export function MessagePageView(props: MessageView) {
       <ul class="reactions">
         {Object.entries(m.reactions).map(([emoji, users]) => (
           <li>
-            {emoji} × {users.length}
+            <UserText text={emoji} /> × {users.length}
           </li>
         ))}
       </ul>
@@ -166,9 +173,9 @@ function ContextRow(props: {
   return (
     <li class={`context-row ${c.state}`}>
       <a href={`/messages/${c.id}`} class="screen-name">
-        {c.screenName || '(no name)'}
+        <UserText text={c.screenName || '(no name)'} />
       </a>{' '}
-      <span class="chat-text">{c.text}</span>
+      <UserText class="chat-text" text={c.text} />
     </li>
   );
 }
@@ -183,10 +190,14 @@ function SenderPanel(props: {
   return (
     <aside class="sender-panel">
       <h2>
-        Sender <span class="screen-name">{s.screenName || '(no name)'}</span>
+        Sender <UserText class="screen-name" text={s.screenName || '(no name)'} />
       </h2>
       <p>
-        {s.centralauthUsername ? <>CentralAuth {s.centralauthUsername} · </> : null}
+        {s.centralauthUsername ? (
+          <>
+            CentralAuth <UserText text={s.centralauthUsername} /> ·{' '}
+          </>
+        ) : null}
         first seen <When at={s.firstSeenAt} /> · {s.messageCount} messages · {s.rejectedCount}{' '}
         rejected · status <strong class={`sender-${s.status}`}>{s.status}</strong>
       </p>
@@ -211,8 +222,8 @@ function SenderPanel(props: {
       <ul>
         {s.previousFlags.map((f) => (
           <li>
-            <span class={`badge ${f.severity}`}>{f.severity}</span> {f.reason} ({f.status}){' '}
-            <When at={f.createdAt} />
+            <span class={`badge ${f.severity}`}>{f.severity}</span> <UserText text={f.reason} /> (
+            {f.status}) <When at={f.createdAt} />
           </li>
         ))}
       </ul>
@@ -229,7 +240,7 @@ function SenderPanel(props: {
       <ul class="notes">
         {s.notes.map((n) => (
           <li>
-            <span class="note-text">{n.text}</span> — {n.actor}, <When at={n.createdAt} />
+            <UserText class="note-text" text={n.text} /> — {n.actor}, <When at={n.createdAt} />
           </li>
         ))}
       </ul>
@@ -264,8 +275,8 @@ export function SimilarConfirmPage(props: {
     <section class="confirm-page">
       <h1>{a.label}?</h1>
       <p>
-        <span class="screen-name">{message.screenName || '(no name)'}</span>:{' '}
-        <span class="chat-text">{message.text}</span>
+        <UserText class="screen-name" text={message.screenName || '(no name)'} />:{' '}
+        <UserText class="chat-text" text={message.text} />
       </p>
       <p>{a.confirm}</p>
       <form method="post" action={`/messages/${message.id}/${a.action}`}>

@@ -1,6 +1,7 @@
 import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
 import { linkWith, NewerOlderPager } from './components/list-controls.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 
 /** Every message, searchable; with a channel filter, that channel's timeline. */
 export function MessagesPageView(props: {
@@ -68,15 +69,17 @@ export function MessagesPageView(props: {
               <td>
                 <When at={r.sentAt} />
               </td>
-              <td class="screen-name">{r.screenName}</td>
+              <td class="screen-name">
+                <UserText text={r.screenName} />
+              </td>
               <td>
                 <a href={`/messages/${r.id}`} class="chat-text">
-                  {r.text || '(empty message)'}
+                  <UserText text={r.text || '(empty message)'} />
                 </a>
               </td>
               <td>
                 <a href={`/messages?channel=${encodeURIComponent(r.channelExternalId)}`}>
-                  {r.channelExternalId}
+                  <UserText text={r.channelExternalId} />
                 </a>
               </td>
               <td>

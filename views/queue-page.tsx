@@ -10,7 +10,9 @@ import { DecisionForm } from './components/decision-form.tsx';
 import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
+import { noticeText, type Notice, type NoticeContext } from './components/notice.tsx';
 import { SimilarActions } from './components/similar-actions.tsx';
+import { UserText } from './components/user-text.tsx';
 import { ago } from './components/when.tsx';
 
 export type QueueView = {
@@ -294,10 +296,12 @@ export function QueueRow(props: {
         {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
         {item.pending ? <span class="badge pending">pending</span> : null}
         <a class="open-item" href={`/messages/${item.messageId}`}>
-          <strong class="screen-name">{item.screenName || '(no name)'}</strong>
+          <strong class="screen-name">
+            <UserText text={item.screenName || '(no name)'} />
+          </strong>
         </a>
         <span class="where">
-          in {item.channelLabel ?? item.channelExternalId} · {item.sourceName}
+          in <UserText text={item.channelLabel ?? item.channelExternalId} /> · {item.sourceName}
         </span>
         {item.language ? (
           <span class="language" title={languageName(item.language)}>
@@ -315,7 +319,7 @@ export function QueueRow(props: {
       <ul class="flag-reasons">
         {item.flags.map((f) => (
           <li>
-            <span class={`badge ${f.severity}`}>{f.origin}</span> {f.reason}
+            <span class={`badge ${f.severity}`}>{f.origin}</span> <UserText text={f.reason} />
           </li>
         ))}
       </ul>
@@ -342,7 +346,9 @@ export function QueueRow(props: {
 export function DecidedRow(props: {
   messageId: number;
   text: string;
-  done: string;
+  notice: Notice;
+  /** The message's decisions, which a superseded notice names the standing one from. */
+  context?: NoticeContext;
   superseded: boolean;
 }) {
   return (
@@ -351,8 +357,10 @@ export function DecidedRow(props: {
       data-message-id={props.messageId}
       data-decided="true"
     >
-      <p role="status">{props.done}</p>
-      <p class="text muted">{props.text}</p>
+      <p role="status">{noticeText(props.notice, props.context)}</p>
+      <p class="text muted">
+        <UserText class="chat-text" text={props.text} />
+      </p>
     </li>
   );
 }

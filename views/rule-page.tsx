@@ -13,6 +13,8 @@ import type { VersionEntry } from '../src/rules/rule-version-changes.ts';
 import type { TextTestResult } from '../src/rules/try-rules.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
+import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { PrecisionText } from './rules-page.tsx';
 
@@ -320,7 +322,10 @@ export function TestResultView(props: { text: string; result: TextTestResult }) 
               <dl class="trace">
                 <dt>Matched</dt>
                 <dd>
-                  <code class="matched">{m.span.matched}</code> at {m.span.start}–{m.span.end}
+                  <code class="matched">
+                    <UserText text={m.span.matched} />
+                  </code>{' '}
+                  at {m.span.start}–{m.span.end}
                 </dd>
                 <dt>As normalized</dt>
                 <dd>
@@ -374,9 +379,12 @@ export function DryRunView(props: { result: DryRunResult; savedHits?: number | u
         <ol class="samples">
           {r.samples.map((s) => (
             <li class="sample">
-              <When at={s.receivedAt} /> <span class="screen-name">{s.screenName}</span>{' '}
+              <When at={s.receivedAt} /> <UserText class="screen-name" text={s.screenName} />{' '}
               <HighlightedText text={s.text} spans={s.span === null ? [] : [s.span]} />{' '}
-              <span class="muted">{s.reason}</span> <a href={`/messages/${s.messageId}`}>open</a>
+              <span class="muted">
+                <UserText text={s.reason} />
+              </span>{' '}
+              <a href={`/messages/${s.messageId}`}>open</a>
             </li>
           ))}
         </ol>
@@ -428,7 +436,8 @@ export type RulePageProps = {
   versions: VersionEntry[];
   canEdit: boolean;
   csrfToken: string;
-  flash?: string;
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
   /** The form as typed, when a test or dry run came back as a whole page (no JavaScript). */
   values: RuleFormValues;
   errors?: RuleFormErrors;
@@ -452,11 +461,7 @@ export function RulePageView(props: RulePageProps) {
       <p>
         <a href="/rules">← Rules</a> · <a href={`/?rule=${rule.id}`}>Its open flags in the queue</a>
       </p>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} />
       <h1>
         Rule <span class="rule-name">{rule.name}</span>
       </h1>

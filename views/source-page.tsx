@@ -2,7 +2,9 @@ import type { DeliveryRowView, RejectionCount } from '../src/sources/list-delive
 import type { SourceSecretView } from '../src/sources/list-source-secrets.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
+import { UserText } from './components/user-text.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
 import { webhookUrl } from './sources-page.tsx';
 
@@ -53,7 +55,8 @@ export type SourcePageProps = {
   source: SourceSummary;
   publicUrl: string;
   csrfToken: string;
-  flash?: string;
+  /** What the last change did (from the redirect's `done`). */
+  notice?: Notice;
   secrets: SecretsPanelProps;
   rejections: RejectionCount[];
   deliveries: {
@@ -78,11 +81,7 @@ export function SourcePageView(props: SourcePageProps) {
       <h1>
         {source.name} <span class={`badge status-${source.status}`}>{source.status}</span>
       </h1>
-      {props.flash ? (
-        <p role="status" class="flash">
-          {props.flash}
-        </p>
-      ) : null}
+      <NoticeLine notice={props.notice} />
       <p class="muted">
         Kind {source.kind} · created <When at={source.createdAt} /> · last delivery{' '}
         {source.lastDeliveryAt === null ? 'never' : <When at={source.lastDeliveryAt} />} ·{' '}
@@ -271,7 +270,9 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
       {props.body ? (
         <div class="delivery-body">
           <h3>Body of delivery {props.body.id}</h3>
-          <pre>{props.body.text}</pre>
+          <pre>
+            <UserText text={props.body.text} />
+          </pre>
         </div>
       ) : null}
       {props.rows.length === 0 ? <p class="empty">No deliveries yet.</p> : null}
@@ -314,7 +315,11 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
                     {reasonText(d.reason)} <code class="muted">{d.reason}</code>
                   </>
                 )}
-                {d.detail ? <div class="muted">{d.detail}</div> : null}
+                {d.detail ? (
+                  <div class="muted">
+                    <UserText text={d.detail} />
+                  </div>
+                ) : null}
               </td>
               <td>{d.status}</td>
               <td>{d.size === null ? '' : `${d.size} B`}</td>

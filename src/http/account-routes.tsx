@@ -18,15 +18,16 @@ import {
   ResetLinkProblemPage,
   ResetPasswordPage,
 } from '../../views/reset-password-page.tsx';
+import { notice, type Notice } from '../../views/components/notice.tsx';
 import type { AppEnv } from './app-env.ts';
 import { idParam } from './query-params.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
-import { isHtmx, withDone } from './request-info.ts';
+import { doneNotice, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 type Ctx = Context<AppEnv>;
-type PanelExtras = Pick<AccountsPanelProps, 'notice' | 'link' | 'form'>;
+type PanelExtras = Pick<AccountsPanelProps, 'notice' | 'error' | 'link' | 'form'>;
 
 const admin = requireRole('admin');
 const actorOf = (c: Ctx) => accountActor(c.var.session!.account);
@@ -54,8 +55,8 @@ function shownLink(c: Ctx, link: ResetLink, newAccount: boolean) {
 }
 
 /** Runs a row action: success goes back to the list (303), a refusal shows it with the reason. */
-function rowAction(c: Ctx, act: () => string) {
-  let done: string;
+function rowAction(c: Ctx, act: () => Notice) {
+  let done: Notice;
   try {
     done = act();
   } catch (error) {
@@ -66,7 +67,7 @@ function rowAction(c: Ctx, act: () => string) {
       throw error;
     }
     const status = errorStatus(c, error) as 404 | 409 | 422;
-    return showAccounts(c, { notice: { kind: 'error', text: error.message } }, status);
+    return showAccounts(c, { error: error.message }, status);
   }
   return c.redirect(withDone('/accounts', done), 303);
 }
@@ -77,8 +78,8 @@ function rowAction(c: Ctx, act: () => string) {
  */
 export const accountRoutes = new Hono<AppEnv>()
   .get('/accounts', admin, (c) => {
-    const done = c.req.query('done');
-    return showAccounts(c, done ? { notice: { kind: 'done', text: done.slice(0, 300) } } : {});
+    const done = doneNotice(c);
+    return showAccounts(c, done ? { notice: done } : {});
   })
   .post('/accounts', admin, async (c) => {
     const form = await c.req.parseBody();
@@ -109,7 +110,7 @@ export const accountRoutes = new Hono<AppEnv>()
         actorOf(c),
         selfOf(c),
       );
-      return changed ? `Role changed to ${role}.` : `The role already was ${role}.`;
+      return notice(changed ? 'role-changed' : 'role-unchanged', role);
     });
   })
   .post('/accounts/:id/status', admin, async (c) => {
@@ -126,8 +127,8 @@ export const accountRoutes = new Hono<AppEnv>()
         actorOf(c),
         selfOf(c),
       );
-      if (!changed) return `The account already was ${status}.`;
-      return disabled ? 'Account disabled; its sessions have ended.' : 'Account enabled.';
+      if (!changed) return notice('account-unchanged', status);
+      return notice(disabled ? 'account-disabled' : 'account-enabled');
     });
   })
   .post('/accounts/:id/reset-link', admin, (c) => {
@@ -140,7 +141,7 @@ export const accountRoutes = new Hono<AppEnv>()
       if (!(error instanceof DomainError) || !['conflict', 'not_found'].includes(error.code))
         throw error;
       const status = errorStatus(c, error) as 404 | 409;
-      return showAccounts(c, { notice: { kind: 'error', text: error.message } }, status);
+      return showAccounts(c, { error: error.message }, status);
     }
   })
   .get('/reset/:token', (c) => {

@@ -5,6 +5,7 @@ import { ChannelChanges, setChannelSettings } from '../channels/set-channel-sett
 import { DomainError } from '../errors.ts';
 import { liftBlockedPattern } from '../premod/lift-blocked-pattern.ts';
 import { listBlockedPatterns } from '../premod/list-blocked-patterns.ts';
+import { notice } from '../../views/components/notice.tsx';
 import {
   ChannelPageView,
   ChannelSettingsForm,
@@ -14,7 +15,7 @@ import {
 import type { AppEnv } from './app-env.ts';
 import { idParam } from './query-params.ts';
 import { textField } from './form-fields.ts';
-import { isHtmx } from './request-info.ts';
+import { doneNotice, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 const channelIdOf = (c: Context<AppEnv>) => idParam(c, 'channel');
@@ -52,13 +53,13 @@ export const channelRoutes = new Hono<AppEnv>()
   .get('/channels/:id', requireRole(...ROLES), (c) => {
     const channel = findChannel(c.var.deps.db, channelIdOf(c));
     if (channel === undefined) throw new DomainError('not_found', 'no such channel');
+    const done = doneNotice(c);
     return c.render(
       <ChannelPageView
         channel={channel}
         csrfToken={c.var.csrfToken}
         canEdit={c.var.session!.account.role === 'admin'}
-        saved={c.req.query('done') === 'saved'}
-        lifted={c.req.query('done') === 'lifted'}
+        {...(done ? { notice: done } : {})}
         patterns={listBlockedPatterns(c.var.deps.db, channel.id)}
         canLift={c.var.session!.account.role !== 'auditor'}
       />,
@@ -72,7 +73,7 @@ export const channelRoutes = new Hono<AppEnv>()
       const channelId = channelIdOf(c);
       const patternId = idParam(c, 'blocked pattern', 'patternId');
       liftBlockedPattern(c.var.deps, { patternId, actor: accountActor(c.var.session!.account) });
-      return c.redirect(`/channels/${channelId}?done=lifted`, 303);
+      return c.redirect(withDone(`/channels/${channelId}`, notice('pattern-lifted')), 303);
     },
   )
   .post('/channels/:id', requireRole('admin'), async (c) => {
@@ -84,7 +85,9 @@ export const channelRoutes = new Hono<AppEnv>()
     if (Object.keys(errors).length === 0) {
       const actor = accountActor(c.var.session!.account);
       setChannelSettings(c.var.deps, { channelId, actor, ...values });
-      if (!isHtmx(c)) return c.redirect(`/channels/${channelId}?done=saved`, 303);
+      if (!isHtmx(c)) {
+        return c.redirect(withDone(`/channels/${channelId}`, notice('channel-saved')), 303);
+      }
     }
     const ok = Object.keys(errors).length === 0;
     const form = (

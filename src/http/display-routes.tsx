@@ -25,12 +25,13 @@ import {
   displayUrls,
   type DisplayFormValues,
 } from '../../views/displays-page.tsx';
+import { notice } from '../../views/components/notice.tsx';
 import { OverlayPage } from '../../views/overlay-page.tsx';
 import type { AppEnv } from './app-env.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
 import { idParam, optionalParam, parseQuery } from './query-params.ts';
-import { goTo, isHtmx } from './request-info.ts';
+import { doneNotice, goTo, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 /** A display as a feed URL opened it, and what keeps an open stream of it valid. */
@@ -225,7 +226,7 @@ export const displayAdminRoutes = new Hono<AppEnv>()
     try {
       const fields: DisplayFields = values;
       const { id } = createDisplay(c.var.deps, fields, accountActor(c.var.session!.account));
-      return goTo(c, `/displays/${id}?done=created`);
+      return goTo(c, withDone(`/displays/${id}`, notice('display-created')));
     } catch (error) {
       return formError(c, error, values, null);
     }
@@ -235,14 +236,14 @@ export const displayAdminRoutes = new Hono<AppEnv>()
     const id = displayIdOf(c);
     const display = listDisplays(deps.db).find((d) => d.id === id);
     if (display === undefined) throw NOT_FOUND();
-    const done = c.req.query('done');
+    const done = doneNotice(c);
     return c.render(
       <DisplayPageView
         display={display}
         urls={displayUrls(deps.config.publicUrl, display)}
         csrfToken={csrfToken}
         channels={listChannels(deps.db)}
-        {...(done === undefined ? {} : { done })}
+        {...(done === undefined ? {} : { notice: done })}
       />,
       { title: `Display ${display.name}` },
     );
@@ -252,7 +253,7 @@ export const displayAdminRoutes = new Hono<AppEnv>()
     const values = await readDisplayForm(c);
     try {
       updateDisplay(c.var.deps, { ...values, displayId }, accountActor(c.var.session!.account));
-      return goTo(c, `/displays/${displayId}?done=saved`);
+      return goTo(c, withDone(`/displays/${displayId}`, notice('display-saved')));
     } catch (error) {
       return formError(c, error, values, displayId);
     }
@@ -260,7 +261,7 @@ export const displayAdminRoutes = new Hono<AppEnv>()
   .post('/displays/:id/rotate', requireRole('admin'), (c) => {
     const displayId = displayIdOf(c);
     rotateDisplayToken(c.var.deps, { displayId }, accountActor(c.var.session!.account));
-    return goTo(c, `/displays/${displayId}?done=rotated`);
+    return goTo(c, withDone(`/displays/${displayId}`, notice('display-rotated')));
   })
   .post('/displays/:id/delete', requireRole('admin'), (c) => {
     deleteDisplay(c.var.deps, { displayId: displayIdOf(c) }, accountActor(c.var.session!.account));

@@ -1,5 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { noticeValue, parseNotice, type Notice } from '../../views/components/notice.tsx';
 import type { AppEnv } from './app-env.ts';
 
 /** The value a reverse proxy added last to a comma-separated X-Forwarded-* header. */
@@ -83,9 +84,19 @@ export function loggablePath(path: string): string {
     .replace(/^\/display\/(?!public\/)[^/]+/, '/display/…');
 }
 
-/** A local path with the notice a page shows after a change (`?done=…` or `&done=…`). */
-export function withDone(path: string, done: string): string {
-  return `${path}${path.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`;
+/**
+ * A local path with the notice a page shows after a change (`done=<key>.<values>`), in place
+ * of a notice the path may carry already.
+ */
+export function withDone(path: string, done: Notice): string {
+  const url = new URL(path, 'http://local');
+  url.searchParams.set('done', noticeValue(done));
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** The notice this request's `done` names; anything else (free text, an unknown key) is none. */
+export function doneNotice(c: Context): Notice | undefined {
+  return parseNotice(c.req.query('done'));
 }
 
 /** After a change, on to `target`: HX-Redirect (204) for htmx, a 303 for a plain form. */

@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { addNote } from '../moderation/add-note.ts';
 import { browseMessages } from '../moderation/browse-messages.ts';
-import { decideMessage, VERDICTS, type DecisionResult } from '../moderation/decide-message.ts';
+import {
+  decideMessage,
+  VERDICTS,
+  type DecisionResult,
+  type Verdict,
+} from '../moderation/decide-message.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
 import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
 import { reviewChanges } from '../moderation/review-changes.ts';
@@ -12,6 +17,7 @@ import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-statu
 import { blockSimilar } from '../premod/block-similar.ts';
 import { rejectSimilar } from '../premod/reject-similar.ts';
 import { DomainError } from '../errors.ts';
+import { notice, type Notice } from '../../views/components/notice.tsx';
 import type { SimilarAction } from '../../views/components/similar-actions.tsx';
 import { MessagePageView, SimilarConfirmPage } from '../../views/message-page.tsx';
 import { MessagesPageView } from '../../views/messages-page.tsx';
@@ -19,7 +25,7 @@ import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../view
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
 import { readShareCookie, shareOfFields, writeShareCookie } from './queue-share-cookie.ts';
-import { goTo, isHtmx, withDone } from './request-info.ts';
+import { doneNotice, goTo, isHtmx, withDone } from './request-info.ts';
 import { dayParam, idParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
 
@@ -71,28 +77,25 @@ function queueView(c: Context<AppEnv>): QueueView {
 
 const itemIdOf = (c: Context<AppEnv>) => idParam(c, 'item');
 
-function describe(result: DecisionResult, verdict: string): string {
-  if (result.outcome === 'applied') return `Done: ${verdict}.`;
-  const by = result.standing
-    ? `${result.standing.verdict} by ${result.standing.actor}`
-    : 'a more restrictive decision';
-  return `Superseded: ${by} came first and stands. Your ${verdict} is recorded, and changed nothing.`;
+/** What a decision did; a superseded one names the decision that stands (the message's). */
+function describe(result: DecisionResult, verdict: Verdict, standingId: number | null): Notice {
+  if (result.outcome === 'applied') return notice('decided', verdict);
+  return notice('superseded', verdict, standingId ?? 0);
 }
 
 function describeSimilar(
-  action: SimilarAction,
   messageId: number,
   rejected: number[],
-  patternId?: number,
-): string {
+  patternId: number | undefined,
+): Notice {
   const others = rejected.filter((id) => id !== messageId).length;
-  const alikes = `${others} pending look-alike${others === 1 ? '' : 's'}`;
-  const done = rejected.includes(messageId)
-    ? `Rejected this message and ${alikes}.`
-    : `Rejected ${alikes} (this message was rejected already).`;
-  return action === 'block-similar'
-    ? `Blocked look-alikes in this channel from now on (pattern #${patternId}). ${done}`
-    : done;
+  const self = rejected.includes(messageId);
+  if (patternId === undefined) {
+    return self ? notice('similar-rejected', others) : notice('similar-rejected-others', others);
+  }
+  return self
+    ? notice('similar-blocked', patternId, others)
+    : notice('similar-blocked-others', patternId, others);
 }
 
 /**
@@ -121,11 +124,11 @@ function similarRoute(action: SimilarAction) {
       action === 'block-similar'
         ? blockSimilar(c.var.deps, input)
         : { ...rejectSimilar(c.var.deps, input), patternId: undefined };
-    const done = describeSimilar(action, messageId, rejected, patternId);
+    const done = describeSimilar(messageId, rejected, patternId);
     if (isHtmx(c) && back === '') {
       const text = getMessageInContext(c.var.deps.db, messageId).message.text;
       return c.html(
-        <DecidedRow messageId={messageId} text={text} done={done} superseded={false} />,
+        <DecidedRow messageId={messageId} text={text} notice={done} superseded={false} />,
       );
     }
     const target = localPath(back || `/messages/${messageId}`);
@@ -184,14 +187,14 @@ export const reviewRoutes = new Hono<AppEnv>()
     const next = listReviewQueue(deps.db, { share: readShareCookie(c) }, 1, 2).items.find(
       (i) => i.messageId !== item.message.id,
     );
-    const flash = c.req.query('done');
+    const done = doneNotice(c);
     return c.render(
       <MessagePageView
         item={item}
         csrfToken={csrfToken}
         canDecide={session!.account.role !== 'auditor'}
         next={next ? `/messages/${next.messageId}` : '/'}
-        {...(flash ? { flash } : {})}
+        {...(done ? { notice: done } : {})}
       />,
       { title: `Message ${item.message.id}` },
     );
@@ -208,35 +211,33 @@ export const reviewRoutes = new Hono<AppEnv>()
     }
     const basis = textField(form, 'basis');
     const messageId = itemIdOf(c);
+    const chosen = verdict as Verdict;
     const result = decideMessage(
       c.var.deps,
       {
         messageId,
-        verdict: verdict as (typeof VERDICTS)[number],
+        verdict: chosen,
         note: textField(form, 'note'),
         basisDecisionId: basis === '' ? null : Number(basis),
       },
       accountActor(c.var.session!.account),
     );
-    const done = describe(result, verdict);
     const next = textField(form, 'next');
-    if (isHtmx(c) && next === '') {
-      const text = getMessageInContext(c.var.deps.db, messageId).message.text;
-      return c.html(
-        <DecidedRow
-          messageId={messageId}
-          text={text}
-          done={done}
-          superseded={result.outcome === 'superseded'}
-        />,
-      );
-    }
+    const asRow = isHtmx(c) && next === '';
     // From the item view: on to the next item ("decide and next"), or back with the answer.
-    const target =
-      result.outcome === 'applied'
-        ? localPath(next || '/')
-        : withDone(`/messages/${messageId}`, done);
-    return goTo(c, target);
+    if (result.outcome === 'applied' && !asRow) return goTo(c, localPath(next || '/'));
+    const after = getMessageInContext(c.var.deps.db, messageId);
+    const done = describe(result, chosen, after.message.decisionId);
+    if (!asRow) return goTo(c, withDone(`/messages/${messageId}`, done));
+    return c.html(
+      <DecidedRow
+        messageId={messageId}
+        text={after.message.text}
+        notice={done}
+        context={{ decisions: after.decisions }}
+        superseded={result.outcome === 'superseded'}
+      />,
+    );
   })
   .post('/messages/:id/reject-similar', requireRole(...DECIDERS), similarRoute('reject-similar'))
   .post('/messages/:id/block-similar', requireRole(...DECIDERS), similarRoute('block-similar'))
@@ -248,7 +249,7 @@ export const reviewRoutes = new Hono<AppEnv>()
       { messageId, text: textField(form, 'text') },
       accountActor(c.var.session!.account),
     );
-    return c.redirect(withDone(`/messages/${messageId}`, 'Note added.'), 303);
+    return c.redirect(withDone(`/messages/${messageId}`, notice('note-added')), 303);
   })
   .post('/senders/:id/status', requireRole(...DECIDERS), async (c) => {
     const form = await c.req.parseBody();
@@ -260,11 +261,12 @@ export const reviewRoutes = new Hono<AppEnv>()
         'status',
       );
     }
+    const known = status as (typeof SENDER_STATUSES)[number];
     setSenderStatus(
       c.var.deps,
-      { senderId: itemIdOf(c), status: status as (typeof SENDER_STATUSES)[number] },
+      { senderId: itemIdOf(c), status: known },
       accountActor(c.var.session!.account),
     );
     const back = localPath(textField(form, 'back') || '/');
-    return c.redirect(withDone(back, `Sender is now ${status}.`), 303);
+    return c.redirect(withDone(back, notice('sender-status', known)), 303);
   });

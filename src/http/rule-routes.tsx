@@ -10,6 +10,7 @@ import { describeRuleVersions } from '../rules/rule-version-changes.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
 import { testRulesOnText } from '../rules/try-rules.ts';
+import { notice, type Notice } from '../../views/components/notice.tsx';
 import { ErrorFragment } from '../../views/error-page.tsx';
 import {
   DryRunView,
@@ -29,7 +30,7 @@ import type { AppEnv } from './app-env.ts';
 import { idParam } from './query-params.ts';
 import { errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
-import { goTo, isHtmx, withDone } from './request-info.ts';
+import { doneNotice, goTo, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 const DAY_MS = 86_400_000;
@@ -97,12 +98,12 @@ export const ruleRoutes = new Hono<AppEnv>()
       saveRule(deps, { draft: draftFrom(values) }, accountActor(session!.account)),
     );
     if (!tried.ok) return showErrors(c, values, tried.error);
-    return redirectTo(c, `/rules/${tried.value.id}`, 'Rule created as version 1.');
+    return redirectTo(c, `/rules/${tried.value.id}`, notice('rule-created'));
   })
   .get('/rules/:id', requireRole(...ROLES), (c) => {
     const rule = getRule(c.var.deps.db, ruleIdOf(c));
-    const flash = c.req.query('done');
-    return renderRulePage(c, rule, valuesOf(rule), { ...(flash ? { flash } : {}) });
+    const done = doneNotice(c);
+    return renderRulePage(c, rule, valuesOf(rule), done ? { notice: done } : {});
   })
   .post('/rules/:id', requireRole('admin'), async (c) => {
     const { deps, session } = c.var;
@@ -117,8 +118,8 @@ export const ruleRoutes = new Hono<AppEnv>()
     const saved = tried.value;
     const done =
       saved.version === current.version
-        ? 'Nothing changed: the rule already has this definition.'
-        : `Saved as version ${saved.version}.`;
+        ? notice('rule-unchanged')
+        : notice('rule-saved', saved.version);
     return redirectTo(c, `/rules/${current.id}`, done);
   })
   .post('/rules/:id/enabled', requireRole('admin'), async (c) => {
@@ -134,9 +135,9 @@ export const ruleRoutes = new Hono<AppEnv>()
       accountActor(session!.account),
     );
     const state = enabled === 'true' ? 'enabled' : 'disabled';
-    const done = result.changed
-      ? `Rule ${state} (version ${result.rule?.version}).`
-      : `The rule was already ${state}.`;
+    const done = result.rule
+      ? notice('rule-switched', state, result.rule.version)
+      : notice('rule-unswitched', state);
     return redirectTo(c, `/rules/${ruleId}`, done);
   });
 
@@ -302,7 +303,7 @@ type EditorExtras = {
   errors?: RuleFormErrors;
   testResult?: ReturnType<typeof TestResultView>;
   dryRun?: ReturnType<typeof DryRunView>;
-  flash?: string;
+  notice?: Notice;
 };
 
 /** The page the form lives on (a new rule's, or the rule's own), showing the form as typed. */
@@ -351,6 +352,6 @@ function renderRulePage(
 }
 
 /** After a change: to the rule's page with what happened (HX-Redirect for htmx). */
-function redirectTo(c: Context<AppEnv>, path: string, done: string) {
+function redirectTo(c: Context<AppEnv>, path: string, done: Notice) {
   return goTo(c, withDone(path, done));
 }

@@ -18,6 +18,7 @@ import { rotateSourceSecret } from '../sources/rotate-source-secret.ts';
 import { sendTestDelivery } from '../sources/send-test-delivery.ts';
 import { setSourceStatus } from '../sources/set-source-status.ts';
 import { SECRET_FROM_SENDER, SOURCE_KINDS, type SourceKind } from '../sources/source-kinds.ts';
+import { notice } from '../../views/components/notice.tsx';
 import {
   SecretsPanel,
   SourcePageView,
@@ -36,7 +37,7 @@ import {
 import type { AppEnv } from './app-env.ts';
 import { textField } from './form-fields.ts';
 import { optionalParam, parseQuery } from './query-params.ts';
-import { isHtmx, withDone } from './request-info.ts';
+import { doneNotice, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -49,7 +50,6 @@ const DeliveriesQuery = z.object({
   outcome: optionalParam(z.enum(DELIVERY_OUTCOMES)),
   page: optionalParam(z.coerce.number().int().min(1).max(100_000)),
   body: optionalParam(z.coerce.number().int().positive()),
-  done: optionalParam(z.string().max(300)),
 });
 
 /** The form's fields as typed; the settings stay text until they parse. */
@@ -81,11 +81,12 @@ function sourcePage(c: Context<AppEnv>, secrets?: Partial<SecretsPanelProps>): S
   const query = parseQuery(DeliveriesQuery, c);
   const deliveries = listDeliveries(deps.db, source.id, { outcome: query.outcome }, query.page);
   const text = query.body === undefined ? null : deliveryBody(deps.db, source.id, query.body);
+  const done = doneNotice(c);
   return {
     source,
     publicUrl: deps.config.publicUrl,
     csrfToken,
-    ...(query.done === undefined ? {} : { flash: query.done }),
+    ...(done === undefined ? {} : { notice: done }),
     secrets: { ...secretsPanel(c, source), ...secrets },
     rejections: rejectionCounts(deps.db, source.id),
     deliveries: {
@@ -280,13 +281,12 @@ export const sourceRoutes = new Hono<AppEnv>()
     }
     const source = findSummary(c);
     setSourceStatus(c.var.deps, { sourceId: source.id, status }, actorOf(c));
-    const done =
-      status === 'disabled' ? 'Source disabled: its sender now gets 404.' : 'Source enabled.';
+    const done = notice(status === 'disabled' ? 'source-disabled' : 'source-enabled');
     return c.redirect(withDone(`/sources/${encodeURIComponent(source.id)}`, done), 303);
   })
   .post('/sources/:id/test-delivery', admin, async (c) => {
     const source = findSummary(c);
     const result = await sendTestDelivery(c.var.deps, { sourceId: source.id }, actorOf(c));
-    const done = `Test delivery ${result.outcome} (HTTP ${result.status})${result.message ? `: ${result.message}` : ''}.`;
+    const done = notice('test-delivery', result.outcome, result.status);
     return c.redirect(withDone(`/sources/${encodeURIComponent(source.id)}`, done), 303);
   });

@@ -62,7 +62,7 @@ describe('channel settings', () => {
     const { h, b, channelId } = await setup();
     const res = await save(h, b, channelId, VALID);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/channels/${channelId}?done=saved`);
+    expect(res.headers.get('location')).toBe(`/channels/${channelId}?done=channel-saved`);
     expect(listChannels(h.db)[0]).toMatchObject({
       label: 'Main hall',
       mode: 'pre',
@@ -192,7 +192,7 @@ describe('blocked patterns on the channel page', () => {
       );
     const res = await lift();
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/channels/${channelId}?done=lifted`);
+    expect(res.headers.get('location')).toBe(`/channels/${channelId}?done=pattern-lifted`);
     expect(h.count('blocked_patterns', 'disabled_at IS NULL')).toBe(0);
     expect((await lift()).status).toBe(303);
     expect(h.count('audit_log', "action = 'blocked_pattern.lift'")).toBe(1);

@@ -352,7 +352,7 @@ describe('the displays screens', () => {
     ]);
     expect(res.status).toBe(204);
     const target = res.headers.get('hx-redirect')!;
-    expect(target).toMatch(/^\/displays\/\d+\?done=created$/);
+    expect(target).toMatch(/^\/displays\/\d+\?done=display-created$/);
     const row = h.db.$client
       .prepare("SELECT id, token, is_public AS isPublic FROM displays WHERE name = 'Both rooms'")
       .get() as { id: number; token: string; isPublic: number };

@@ -174,7 +174,7 @@ describe('the item view', () => {
     for (const i of [1, 6, 8, 13]) expect(html).toContain(`context line ${i}`);
     expect(html).toContain('<mark>x@example.org</mark>');
     expect(html).toContain('rule Personal data (#1, version 1)');
-    expect(html).toMatch(/matched <q>x@example.org<\/q> at \d+–\d+/);
+    expect(html).toMatch(/matched <q><bdi>x@example.org<\/bdi><\/q> at \d+–\d+/);
     expect(html).toContain('1 messages · 0 rejected');
     expect(html).toContain('class="sender-status"');
   });

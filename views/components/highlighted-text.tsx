@@ -1,3 +1,5 @@
+import { showBidiControls } from './user-text.tsx';
+
 /** A chat text with the given spans of it marked; everything is escaped text, never HTML. */
 export function HighlightedText(props: { text: string; spans: { start: number; end: number }[] }) {
   const spans = props.spans
@@ -13,9 +15,12 @@ export function HighlightedText(props: { text: string; spans: { start: number; e
   }
   if (at < props.text.length) parts.push(props.text.slice(at));
   if (props.text === '') return <span class="empty-text">(empty message)</span>;
+  // Isolated, with direction controls shown, as every chat text (./user-text.tsx).
   return (
-    <span class="chat-text">
-      {parts.map((p) => (typeof p === 'string' ? p : <mark>{p.marked}</mark>))}
-    </span>
+    <bdi class="chat-text">
+      {parts.map((p) =>
+        typeof p === 'string' ? showBidiControls(p) : <mark>{showBidiControls(p.marked)}</mark>,
+      )}
+    </bdi>
   );
 }

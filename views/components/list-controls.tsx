@@ -1,3 +1,5 @@
+import { isoTime } from './when.tsx';
+
 /**
  * `path` with the current query string, less `page` unless set in `changes`, plus `changes`:
  * links that keep a screen's filters (paging, "Export CSV").
@@ -15,7 +17,7 @@ export function linkWith(
 }
 
 const dateOf = (ms: number | undefined) =>
-  ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10);
+  ms === undefined ? '' : (isoTime(ms)?.slice(0, 10) ?? '');
 
 /** "From" and "to" date fields; `until` is exclusive, so the field shows the day before it. */
 export function DateRangeInputs(props: { since?: number; until?: number }) {
