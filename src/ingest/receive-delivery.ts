@@ -13,6 +13,7 @@ import { gunzipWithin } from './gunzip-within.ts';
 import type { IncomingEvent } from './incoming-event.ts';
 import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
 import { readSenderProfile } from './read-sender-profile.ts';
+import { recordDuplicate } from './record-duplicate.ts';
 import { recordRejection } from './record-rejection.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
 import {
@@ -114,9 +115,10 @@ export async function rejectRequest(
  * Receives one webhook POST: verifies it (verifyRequest), parses the sender's format, and
  * stores the delivery with its message, edit, deletion, reaction or report atomically (in its
  * own savepoint of a group commit). Resolves only after the fsync'd COMMIT. Every request
- * leaves a delivery row (unknown sources: a counter); nothing is half written. Idempotent: a
- * repeated message, or a repeated sender delivery id (Stream X-Webhook-Id, Standard Webhooks
- * webhook-id), resolves as `duplicate` and stores nothing new.
+ * leaves a delivery row (unknown sources: a counter; rejected and duplicate rows are trimmed to
+ * the newest per source, all counted); nothing is half written. Idempotent: a repeated message,
+ * or a repeated sender delivery id (Stream X-Webhook-Id, Standard Webhooks webhook-id),
+ * resolves as `duplicate` and stores nothing new but that row.
  */
 export async function receiveDelivery(
   deps: Pick<Deps, 'db' | 'now' | 'config'>,
@@ -156,9 +158,13 @@ export async function receiveDelivery(
       store.webhookSeen.get(accepted.sourceId, accepted.webhookId)
     ) {
       insertDelivery(store, { ...accepted, body: null }, 'duplicate');
+      recordDuplicate(db, accepted.sourceId, receivedAt);
       return { outcome: 'duplicate' };
     }
-    return storeEvent(deps, accepted, event);
+    const stored = storeEvent(deps, accepted, event);
+    // A repeated message or report inserted its duplicate row; count it and keep rows bounded.
+    if (stored.outcome === 'duplicate') recordDuplicate(db, accepted.sourceId, receivedAt);
+    return stored;
   });
   return answer(adapter, result, event);
 }
