@@ -29,8 +29,11 @@ import { storeReport } from './store-report.ts';
 export type DeliveryRequest = {
   sourceId: string;
   header: HeaderReader;
-  /** Reads the body, giving up with null as soon as it exceeds `limit` bytes. */
-  readBody: (limit: number) => Promise<Uint8Array | null>;
+  /**
+   * Reads the body, giving up with null as soon as it exceeds `limit` bytes; 'incomplete' when
+   * the client closed the connection before the body ended.
+   */
+  readBody: (limit: number) => Promise<Uint8Array | null | 'incomplete'>;
 };
 
 type Rejection = { reason: RejectionReason; message: string; body?: Uint8Array; field?: string };
@@ -65,6 +68,12 @@ export async function verifyRequest(
     fail({ reason: 'body_too_large', message: `body is larger than the limit of ${limit} bytes` });
   let body = await request.readBody(limit);
   if (body === null) return tooLarge();
+  if (body === 'incomplete') {
+    return fail({
+      reason: 'body_incomplete',
+      message: 'the connection closed before the whole body arrived',
+    });
+  }
   const encoding = request.header('content-encoding')?.trim().toLowerCase() ?? '';
   if (encoding === 'gzip' || encoding === 'x-gzip') {
     const expanded = await gunzipWithin(body, limit);
