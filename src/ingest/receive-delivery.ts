@@ -15,6 +15,7 @@ import { findIngestSource, ingestStore, type IngestSource } from './ingest-store
 import { readSenderProfile } from './read-sender-profile.ts';
 import { recordDuplicate } from './record-duplicate.ts';
 import { recordRejection } from './record-rejection.ts';
+import { saneEventTimes } from './sane-event-times.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
 import {
   insertDelivery,
@@ -147,8 +148,10 @@ export async function receiveDelivery(
     return rejectRequest(deps, { ...parsed, ok: false, source, body: raw }, base);
   }
 
+  // A time out of range or not a real date is replaced by the receive time, noted on the row.
+  const { event, note } = saneEventTimes(parsed.event, receivedAt);
   const body = stored(adapter, raw);
-  const accepted: AcceptedDelivery = {
+  const accepted: AcceptedDelivery & { detail?: string } = {
     sourceId: request.sourceId,
     kind: 'event',
     receivedAt,
@@ -158,8 +161,8 @@ export async function receiveDelivery(
     webhookId: verified.webhookId,
     latencyMs: performance.now() - started,
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    ...(note === null ? {} : { detail: note }),
   };
-  const { event } = parsed;
   const result = await commitQueue(db).run((): StoredResult => {
     const store = ingestStore(db);
     if (
