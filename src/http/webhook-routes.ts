@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { answerChallenge } from '../ingest/answer-challenge.ts';
 import { checkBeforeSend } from '../ingest/check-before-send.ts';
@@ -7,6 +7,7 @@ import { receiveDelivery } from '../ingest/receive-delivery.ts';
 import type { AppEnv } from './app-env.ts';
 import { errorBody } from './error-response.ts';
 import { limitedBodyReader } from './read-limited-body.ts';
+import { loggablePath } from './request-info.ts';
 
 /** `/hooks/:sourceId`: the URL a chat platform is given (ARCHITECTURE.md, HTTP contract). */
 export const webhookRoutes = new Hono<AppEnv>()
@@ -23,6 +24,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       header: (name) => c.req.header(name),
       readBody: limitedBodyReader(c),
     });
+    noteClientGone(c, result);
     return outcomeJson(c, result);
   })
   .post('/:sourceId/before-send', async (c) => {
@@ -31,6 +33,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       header: (name) => c.req.header(name),
       readBody: limitedBodyReader(c),
     });
+    noteClientGone(c, result);
     return result.outcome === 'decided' ? c.json(result.body, 200) : outcomeJson(c, result);
   })
   .all('/:sourceId/before-send', (c) => {
@@ -41,6 +44,19 @@ export const webhookRoutes = new Hono<AppEnv>()
     c.header('Allow', 'GET, POST');
     return c.json(errorBody('method_not_allowed', 'use GET ?challenge= or a signed POST'), 405);
   });
+
+/**
+ * A client that closed the connection mid-body did nothing wrong to modhook and nothing is
+ * wrong with modhook: one debug line (its delivery row says the rest), never an error.
+ */
+function noteClientGone(c: Context<AppEnv>, result: { outcome: string; reason?: string }) {
+  if (result.outcome === 'rejected' && result.reason === 'body_incomplete') {
+    c.var.deps.log.debug(
+      { method: c.req.method, path: loggablePath(c.req.path) },
+      'client closed the connection mid-body',
+    );
+  }
+}
 
 function outcomeJson(
   c: { json: (body: unknown, status: ContentfulStatusCode) => Response },

@@ -3,11 +3,10 @@ import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
 import { NO_SUCH_SOURCE_MESSAGE, rejected, type DeliveryOutcome } from './delivery-outcome.ts';
 import { findIngestSource, ingestStore } from './ingest-store.ts';
+import { keepNewestDeliveries } from './keep-newest-deliveries.ts';
 import { recordRejection } from './record-rejection.ts';
 
 /** Eventyay's token is 43 URL-safe characters; anything URL-safe up to 512 is accepted. */
-const KEPT_CHALLENGES = 100;
-
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**
@@ -72,7 +71,7 @@ export async function answerChallenge(
       webhookId: null,
     });
     // Challenges are unauthenticated: keep only the newest few, like rejected requests.
-    store.trimChallenges.run(request.sourceId, request.sourceId, KEPT_CHALLENGES);
+    keepNewestDeliveries(deps.db, request.sourceId, 'challenge');
   });
   return { result: { outcome: 'accepted', status: 200 }, token: request.token };
 }

@@ -6,6 +6,7 @@ export type RejectionReason =
   | 'unknown_source'
   | 'source_disabled'
   | 'body_too_large'
+  | 'body_incomplete'
   | 'signature_missing'
   | 'signature_malformed'
   | 'signature_mismatch'
@@ -22,6 +23,8 @@ export const REJECTION_STATUS: Record<RejectionReason, number> = {
   unknown_source: 404,
   source_disabled: 404,
   body_too_large: 413,
+  // Never seen by the client, which has gone; recorded so the organiser sees what happened.
+  body_incomplete: 400,
   signature_missing: 401,
   signature_malformed: 401,
   signature_mismatch: 401,

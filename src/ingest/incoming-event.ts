@@ -22,6 +22,10 @@ export type IncomingMessage = {
   senderExternalId: string | null;
   author: ActorIdentity;
   text: string;
+  /**
+   * As the sender gave it: NaN when it named no real date, and possibly far out of range;
+   * receiveDelivery puts every event through saneEventTimes before anything is stored.
+   */
   sentAt: number;
 };
 

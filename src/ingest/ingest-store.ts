@@ -49,6 +49,12 @@ type SourceRow = {
 /** Where requests for sources that do not exist are counted (they get no delivery row). */
 export const UNKNOWN_SOURCE_KEY = '*unknown*';
 
+/**
+ * The rejection_counters reason under which a source's duplicate deliveries are counted (their
+ * rows are trimmed like rejected ones); not a rejection, so counts of rejections leave it out.
+ */
+export const DUPLICATE_COUNTER_REASON = 'duplicate';
+
 function prepareAll(sqlite: Database.Database) {
   return {
     source: sqlite.prepare<[string], SourceRow>(
@@ -84,6 +90,20 @@ function prepareAll(sqlite: Database.Database) {
       `DELETE FROM deliveries WHERE source_id = ? AND kind = 'challenge' AND id <= (
          SELECT id FROM deliveries WHERE source_id = ? AND kind = 'challenge'
          ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    ),
+    trimDuplicates: sqlite.prepare<[string, string, number]>(
+      `DELETE FROM deliveries WHERE source_id = ? AND outcome = 'duplicate' AND id <= (
+         SELECT id FROM deliveries WHERE source_id = ? AND outcome = 'duplicate'
+         ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+    ),
+    /**
+     * Starts a source's duplicate counter at the duplicate rows stored before duplicates were
+     * counted (less the one just inserted, which the bump that follows counts); no-op once set.
+     */
+    seedDuplicateCounter: sqlite.prepare<[string, number, string]>(
+      `INSERT OR IGNORE INTO rejection_counters (source_key, reason, count, last_at)
+       SELECT ?, '${DUPLICATE_COUNTER_REASON}', max(count(*) - 1, 0), ? FROM deliveries
+       WHERE source_id = ? AND outcome = 'duplicate'`,
     ),
     messageId: sqlite.prepare<[string, string], { id: number }>(
       'SELECT id FROM messages WHERE source_id = ? AND external_id = ?',

@@ -13,7 +13,9 @@ import { gunzipWithin } from './gunzip-within.ts';
 import type { IncomingEvent } from './incoming-event.ts';
 import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
 import { readSenderProfile } from './read-sender-profile.ts';
+import { recordDuplicate } from './record-duplicate.ts';
 import { recordRejection } from './record-rejection.ts';
+import { saneEventTimes } from './sane-event-times.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
 import {
   insertDelivery,
@@ -28,8 +30,11 @@ import { storeReport } from './store-report.ts';
 export type DeliveryRequest = {
   sourceId: string;
   header: HeaderReader;
-  /** Reads the body, giving up with null as soon as it exceeds `limit` bytes. */
-  readBody: (limit: number) => Promise<Uint8Array | null>;
+  /**
+   * Reads the body, giving up with null as soon as it exceeds `limit` bytes; 'incomplete' when
+   * the client closed the connection before the body ended.
+   */
+  readBody: (limit: number) => Promise<Uint8Array | null | 'incomplete'>;
 };
 
 type Rejection = { reason: RejectionReason; message: string; body?: Uint8Array; field?: string };
@@ -64,6 +69,12 @@ export async function verifyRequest(
     fail({ reason: 'body_too_large', message: `body is larger than the limit of ${limit} bytes` });
   let body = await request.readBody(limit);
   if (body === null) return tooLarge();
+  if (body === 'incomplete') {
+    return fail({
+      reason: 'body_incomplete',
+      message: 'the connection closed before the whole body arrived',
+    });
+  }
   const encoding = request.header('content-encoding')?.trim().toLowerCase() ?? '';
   if (encoding === 'gzip' || encoding === 'x-gzip') {
     const expanded = await gunzipWithin(body, limit);
@@ -114,9 +125,10 @@ export async function rejectRequest(
  * Receives one webhook POST: verifies it (verifyRequest), parses the sender's format, and
  * stores the delivery with its message, edit, deletion, reaction or report atomically (in its
  * own savepoint of a group commit). Resolves only after the fsync'd COMMIT. Every request
- * leaves a delivery row (unknown sources: a counter); nothing is half written. Idempotent: a
- * repeated message, or a repeated sender delivery id (Stream X-Webhook-Id, Standard Webhooks
- * webhook-id), resolves as `duplicate` and stores nothing new.
+ * leaves a delivery row (unknown sources: a counter; rejected and duplicate rows are trimmed to
+ * the newest per source, all counted); nothing is half written. Idempotent: a repeated message,
+ * or a repeated sender delivery id (Stream X-Webhook-Id, Standard Webhooks webhook-id),
+ * resolves as `duplicate` and stores nothing new but that row.
  */
 export async function receiveDelivery(
   deps: Pick<Deps, 'db' | 'now' | 'config'>,
@@ -136,8 +148,10 @@ export async function receiveDelivery(
     return rejectRequest(deps, { ...parsed, ok: false, source, body: raw }, base);
   }
 
+  // A time out of range or not a real date is replaced by the receive time, noted on the row.
+  const { event, note } = saneEventTimes(parsed.event, receivedAt);
   const body = stored(adapter, raw);
-  const accepted: AcceptedDelivery = {
+  const accepted: AcceptedDelivery & { detail?: string } = {
     sourceId: request.sourceId,
     kind: 'event',
     receivedAt,
@@ -147,8 +161,8 @@ export async function receiveDelivery(
     webhookId: verified.webhookId,
     latencyMs: performance.now() - started,
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    ...(note === null ? {} : { detail: note }),
   };
-  const { event } = parsed;
   const result = await commitQueue(db).run((): StoredResult => {
     const store = ingestStore(db);
     if (
@@ -156,9 +170,13 @@ export async function receiveDelivery(
       store.webhookSeen.get(accepted.sourceId, accepted.webhookId)
     ) {
       insertDelivery(store, { ...accepted, body: null }, 'duplicate');
+      recordDuplicate(db, accepted.sourceId, receivedAt);
       return { outcome: 'duplicate' };
     }
-    return storeEvent(deps, accepted, event);
+    const stored = storeEvent(deps, accepted, event);
+    // A repeated message or report inserted its duplicate row; count it and keep rows bounded.
+    if (stored.outcome === 'duplicate') recordDuplicate(db, accepted.sourceId, receivedAt);
+    return stored;
   });
   return answer(adapter, result, event);
 }

@@ -1,14 +1,14 @@
 import type { Db } from '../db/client.ts';
 import type { RejectionReason } from './delivery-outcome.ts';
-import { KEPT_REJECTED_DELIVERIES, REJECTION_STATUS } from './delivery-outcome.ts';
+import { REJECTION_STATUS } from './delivery-outcome.ts';
 import { ingestStore, UNKNOWN_SOURCE_KEY, type DeliveryRow } from './ingest-store.ts';
-
-const TRIM_EVERY = 50;
+import { keepNewestDeliveries } from './keep-newest-deliveries.ts';
 
 /**
  * Records a rejected request: a delivery row without its body, a bump of the per-reason
- * counter, and now and then a trim of the source's oldest rejected rows, so unauthenticated
- * traffic stays bounded (to KEPT_REJECTED_DELIVERIES and a few more). A request for an unknown source only bumps the shared counter.
+ * counter, and when due a trim of the source's oldest rejected rows (and challenge rows, for a
+ * refused URL check), so unauthenticated traffic stays bounded (keepNewestDeliveries). A
+ * request for an unknown source only bumps the shared counter.
  */
 export function recordRejection(
   db: Db,
@@ -23,7 +23,7 @@ export function recordRejection(
     return;
   }
   db.$client.transaction(() => {
-    const { lastInsertRowid } = store.insertDelivery.run({
+    store.insertDelivery.run({
       sourceId: row.sourceId,
       kind: row.kind,
       receivedAt: row.receivedAt,
@@ -39,9 +39,7 @@ export function recordRejection(
       webhookId: null,
     });
     store.bumpRejection.run(row.sourceId, row.reason, row.receivedAt);
-    // Trimming walks the kept rows, so it runs once every TRIM_EVERY rejections, not each time.
-    if (Number(lastInsertRowid) % TRIM_EVERY === 0) {
-      store.trimRejected.run(row.sourceId, row.sourceId, KEPT_REJECTED_DELIVERIES);
-    }
+    keepNewestDeliveries(db, row.sourceId, 'rejected');
+    if (row.kind === 'challenge') keepNewestDeliveries(db, row.sourceId, 'challenge');
   })();
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { DUPLICATE_COUNTER_REASON } from '../ingest/ingest-store.ts';
 
 export type SourceSummary = {
   id: string;
@@ -11,7 +12,9 @@ export type SourceSummary = {
   /** When the soonest-expiring active secret stops working, if any is set to. */
   nextSecretExpiry: number | null;
   lastDeliveryAt: number | null;
+  /** Stored deliveries and duplicates of them, all time. */
   acceptedDeliveries: number;
+  /** Rejected requests, all time. */
   rejectedDeliveries: number;
 };
 
@@ -21,6 +24,8 @@ export type SourceSummary = {
  */
 export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): SourceSummary[] {
   const now = deps.now();
+  // Duplicate rows are trimmed like rejected ones, so duplicates are read from their counter
+  // (from the rows where no duplicate was counted yet, as before counters were kept).
   // The newest delivery is found per kind through deliveries_source_kind_idx (source_id, kind,
   // id), one index seek each: max(received_at) over a source would read every row it has.
   const newest = (kind: string) =>
@@ -35,10 +40,13 @@ export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): So
       (SELECT d.received_at FROM deliveries d WHERE d.id =
          max(${newest('event')}, ${newest('challenge')}, ${newest('before_send')}))
         AS lastDeliveryAt,
-      (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
-         AND d.outcome IN ('accepted', 'duplicate')) AS acceptedDeliveries,
-      coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id), 0)
-        AS rejectedDeliveries
+      (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id AND d.outcome = 'accepted')
+        + coalesce((SELECT c.count FROM rejection_counters c WHERE c.source_key = s.id
+            AND c.reason = ${DUPLICATE_COUNTER_REASON}),
+          (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
+            AND d.outcome = 'duplicate')) AS acceptedDeliveries,
+      coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id
+         AND c.reason <> ${DUPLICATE_COUNTER_REASON}), 0) AS rejectedDeliveries
     FROM sources s ${onlyId === undefined ? sql`` : sql`WHERE s.id = ${onlyId}`}
     ORDER BY s.created_at, s.id`);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KeyedSecret } from '../hmac.ts';
 import type { ParseResult } from '../incoming-event.ts';
 import { decodeJsonBody, invalidPayload, wellFormed } from './json-body.ts';
+import { readDateTime } from './read-date-time.ts';
 import type { SenderAdapter, SignatureCheck, StoredResult } from './sender-adapter.ts';
 
 // BareRTC (PROTOCOLS.md, BareRTC): no signature header; the shared key is the body's APIKey.
@@ -101,7 +102,10 @@ export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): Pars
   if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
   const r = parsed.data.Report;
   const channel = r.Channel === '' ? 'lobby' : r.Channel;
-  const sentAt = Date.parse(r.Timestamp);
+  // Go's RFC 1123 text; an empty one is the receive time, an unreadable one NaN, which
+  // saneEventTimes replaces by the receive time with a note.
+  const read = r.Timestamp === '' ? receivedAt : readDateTime(r.Timestamp);
+  const sentAt = read === 'not_a_date' ? NaN : read;
   const identity = [channel, r.AboutUsername, r.Timestamp, r.Message].join('\u0000');
   const byServer = r.Reason === SERVER_FILTER_REASON;
   return {
@@ -115,7 +119,7 @@ export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): Pars
         senderExternalId: r.AboutUsername,
         author: actor(r.AboutUsername),
         text: r.Message,
-        sentAt: Number.isNaN(sentAt) ? receivedAt : sentAt,
+        sentAt,
       },
       reporterExternalId: byServer || r.FromUsername === '' ? null : r.FromUsername,
       reporter: byServer || r.FromUsername === '' ? null : actor(r.FromUsername),

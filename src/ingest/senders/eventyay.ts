@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
 import type { ParseResult } from '../incoming-event.ts';
-import { decodeJsonBody, describeZodIssue } from './json-body.ts';
+import { dateTimeOrNaN, decodeJsonBody, describeZodIssue } from './json-body.ts';
 
 /** Eventyay signs with this header: `sha256=` + lowercase hex HMAC-SHA256 (PROTOCOLS.md). */
 export const EVENTYAY_SIGNATURE_HEADER = 'x-eventyay-signature';
@@ -56,14 +56,15 @@ const text = (max?: number) =>
   (max === undefined ? z.string() : z.string().max(max)).transform((s) => s.toWellFormed());
 const nullableString = (max: number) => text(max).nullish();
 // Python's isoformat(): date, time, optional fraction, offset. A naive time is read as UTC, so
-// the result never depends on the server's time zone.
+// the result never depends on the server's time zone (readDateTime).
 const ISO_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const ISO_DATE_TIME = z
   .string()
   .max(64)
   .regex(ISO_FORMAT, 'expected an ISO 8601 date-time such as 2026-05-01T12:34:56.123456+00:00')
-  .transform((s) => Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}Z`))
-  .refine((ms) => !Number.isNaN(ms), 'expected a valid date-time');
+  // A day or hour that does not exist (2026-02-30, 24:00) reads as NaN, not rolled over; the
+  // message is kept with its receive time (saneEventTimes).
+  .transform(dateTimeOrNaN);
 const id = z.number().int().nonnegative();
 
 // Identity fields are nullable on the wire; a missing one is treated as null rather than lose the

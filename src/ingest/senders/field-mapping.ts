@@ -1,6 +1,7 @@
 import type { FieldMapping } from '../../sources/source-kinds.ts';
 import type { ParseResult } from '../incoming-event.ts';
 import { decodeJsonBody } from './json-body.ts';
+import { readDateTime } from './read-date-time.ts';
 
 const MISSING = Symbol('missing');
 
@@ -27,8 +28,8 @@ const MAX_ID = 200;
 /**
  * Parses a generic sender's JSON body into a message by a field mapping of JSON pointers. `id`
  * and `text` are required; a missing sender is null, a missing channel `default`, a missing time
- * the time of arrival. Numbers are accepted for ids; times may be ISO 8601 text or Unix seconds
- * or milliseconds.
+ * the time of arrival. Numbers are accepted for ids; times may be ISO 8601 text (without an
+ * offset: UTC), another text Date.parse reads, or Unix seconds or milliseconds.
  */
 export function parseMappedMessage(
   body: Uint8Array,
@@ -68,15 +69,20 @@ export function parseMappedMessage(
     return fail('senderName', 'must be a string of at most 500 characters');
   }
   const time = at('time');
+  const badTime = () => fail('time', 'must be an ISO 8601 date-time or a Unix time');
   let sentAt = receivedAt;
   if (time !== MISSING && time !== null) {
+    // A time out of range, or NaN for a day or hour that does not exist, is kept here: it
+    // becomes the receive time, with a note on the delivery, in saneEventTimes.
     if (typeof time === 'number' && Number.isFinite(time) && time >= 0) {
       // Unix seconds until the year 5138; milliseconds after.
       sentAt = Math.round(time < 1e11 ? time * 1000 : time);
-    } else if (typeof time === 'string' && time.length <= 64 && !Number.isNaN(Date.parse(time))) {
-      sentAt = Date.parse(time);
+    } else if (typeof time === 'string' && time.length <= 64) {
+      const read = readDateTime(time);
+      if (read === 'not_a_date') return badTime();
+      sentAt = read;
     } else {
-      return fail('time', 'must be an ISO 8601 date-time or a Unix time');
+      return badTime();
     }
   }
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ParseFailure, ParseResult } from '../incoming-event.ts';
+import { readDateTime } from './read-date-time.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -40,7 +41,16 @@ export function describeZodIssue(issue: z.core.$ZodIssue | undefined): {
 export const wellFormed = (max?: number) =>
   (max === undefined ? z.string() : z.string().max(max)).transform((s) => s.toWellFormed());
 
-/** An ISO 8601 date-time (RFC 3339, as Stream writes it) as epoch milliseconds. */
+/** A date-time text already checked for its shape: NaN when its day or time does not exist. */
+export function dateTimeOrNaN(text: string): number {
+  const ms = readDateTime(text);
+  return ms === 'not_a_date' ? NaN : ms;
+}
+
+/**
+ * An ISO 8601 date-time (RFC 3339, as Stream writes it) as epoch milliseconds; NaN when it
+ * names a day or time that does not exist.
+ */
 export const isoDateTime = z
   .string()
   .max(64)
@@ -48,8 +58,8 @@ export const isoDateTime = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/,
     'expected an ISO 8601 date-time such as 2026-05-01T12:00:00.123456Z',
   )
-  .transform((s) => Date.parse(s))
-  .refine((ms) => !Number.isNaN(ms), 'expected a valid date-time');
+  // NaN for a day or hour that does not exist: kept, with the receive time (saneEventTimes).
+  .transform(dateTimeOrNaN);
 
 /** A zod failure as a parse result (422 naming the field). */
 export function invalidPayload(issue: z.core.$ZodIssue | undefined): ParseResult {
