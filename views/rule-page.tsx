@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { RuleSummary } from '../src/rules/list-rules.ts';
 import type { DryRunResult } from '../src/rules/dry-run-rule.ts';
 import {
+  isRuleKind,
   RULE_ACTIONS,
   RULE_KIND_NAMES,
   RULE_KINDS,
@@ -71,8 +72,7 @@ export const SETTINGS_EXAMPLES: Record<RuleKind, unknown> = {
 export const settingsExample = (kind: RuleKind) => JSON.stringify(SETTINGS_EXAMPLES[kind], null, 2);
 
 function settingsKeys(kind: string): string {
-  const schema = RULE_KINDS[kind as RuleKind];
-  return schema === undefined ? '' : Object.keys(schema.shape).join(', ');
+  return isRuleKind(kind) ? Object.keys(RULE_KINDS[kind].shape).join(', ') : '';
 }
 
 function FieldError(props: { errors: RuleFormErrors; field: RuleFormField }) {

@@ -73,7 +73,7 @@ export async function authenticate(
   const view: AccountView = { id: account.id, username: account.username, role: account.role };
   return deps.db.transaction((tx) => {
     tx.delete(loginFailures).where(eq(loginFailures.id, attemptId)).run();
-    clearLoginFailures(tx, keys.accountKey);
+    clearLoginFailures(tx, keys);
     tx.update(accounts).set({ lastLoginAt: at }).where(eq(accounts.id, view.id)).run();
     const session = createSession(tx, view.id, at);
     appendAudit(tx, {

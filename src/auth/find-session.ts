@@ -14,23 +14,10 @@ export type Session = { account: AccountView; csrfToken: string; endsAt: number 
  * seen (at most once a minute), which moves its idle expiry.
  */
 export function findSession(deps: Pick<Deps, 'db' | 'now'>, token: string): Session | null {
-  if (token.length === 0 || token.length > 128) return null;
+  if (!plausible(token)) return null;
   const at = deps.now();
   const tokenHash = hashToken(token);
-  const row = deps.db
-    .select({
-      createdAt: sessions.createdAt,
-      lastSeenAt: sessions.lastSeenAt,
-      csrfToken: sessions.csrfToken,
-      id: accounts.id,
-      username: accounts.username,
-      role: accounts.role,
-      disabled: accounts.disabled,
-    })
-    .from(sessions)
-    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
+  const row = sessionRow(deps, tokenHash);
   if (row === undefined) return null;
   if (row.disabled || at >= sessionEndsAt(row)) {
     deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
@@ -46,4 +33,34 @@ export function findSession(deps: Pick<Deps, 'db' | 'now'>, token: string): Sess
     csrfToken: row.csrfToken,
     endsAt: sessionEndsAt({ createdAt: row.createdAt, lastSeenAt }),
   };
+}
+
+/**
+ * Whether the session of a cookie token is still live (as findSession decides), without marking
+ * it as seen: a long-lived request such as the live-update stream asks this again and again,
+ * and must end with its session rather than keep it alive.
+ */
+export function isSessionLive(deps: Pick<Deps, 'db' | 'now'>, token: string): boolean {
+  if (!plausible(token)) return false;
+  const row = sessionRow(deps, hashToken(token));
+  return row !== undefined && !row.disabled && deps.now() < sessionEndsAt(row);
+}
+
+const plausible = (token: string) => token.length > 0 && token.length <= 128;
+
+function sessionRow(deps: Pick<Deps, 'db'>, tokenHash: string) {
+  return deps.db
+    .select({
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      csrfToken: sessions.csrfToken,
+      id: accounts.id,
+      username: accounts.username,
+      role: accounts.role,
+      disabled: accounts.disabled,
+    })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
 }

@@ -1,15 +1,18 @@
 import { isIPv6 } from 'node:net';
-import { and, desc, eq, gt, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { loginFailures } from '../db/schema.ts';
 import { ThrottledError } from '../errors.ts';
 
 /** Failed sign-ins count for this long... */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
-/** ...and at most this many per username (existing or not) may fail within it... */
-export const ACCOUNT_FAILURE_LIMIT = 5;
-/** ...and at most this many per client address (an IPv6 address counts as its /64). */
+/** ...and at most this many may fail within it for one username from one client address... */
+export const PAIR_FAILURE_LIMIT = 5;
+/** ...and at most this many per client address, whatever the usernames (IPv6: per /64). */
 export const ADDRESS_FAILURE_LIMIT = 20;
+// No limit per username alone: whoever can reach the sign-in page could then lock any account
+// (the admin's too) from a handful of addresses. Guessing one password from many addresses is
+// slowed by the pair limit, the password length and scrypt instead.
 
 type Tx = Pick<Db, 'select' | 'insert' | 'delete'>;
 type Keys = { accountKey: string; addressKey: string };
@@ -26,7 +29,7 @@ export function beginLoginAttempt(tx: Tx, keys: Keys, at: number): number {
     .where(lte(loginFailures.at, at - THROTTLE_WINDOW_MS))
     .run();
   const waitMs = Math.max(
-    waitMsFor(tx, eq(loginFailures.accountKey, keys.accountKey), ACCOUNT_FAILURE_LIMIT, at),
+    waitMsFor(tx, pairOf(keys), PAIR_FAILURE_LIMIT, at),
     waitMsFor(tx, eq(loginFailures.addressKey, keys.addressKey), ADDRESS_FAILURE_LIMIT, at),
   );
   if (waitMs > 0) {
@@ -43,13 +46,23 @@ export function beginLoginAttempt(tx: Tx, keys: Keys, at: number): number {
     .get().id;
 }
 
-/** Forgets the failures of a username, after it signed in. */
-export function clearLoginFailures(tx: Tx, accountKey: string): void {
-  tx.delete(loginFailures).where(eq(loginFailures.accountKey, accountKey)).run();
+/**
+ * Forgets the failures of a username from the address it just signed in from. Only those: a
+ * sign-in must not wipe what other addresses tried, or a guesser could start afresh after it.
+ */
+export function clearLoginFailures(tx: Tx, keys: Keys): void {
+  tx.delete(loginFailures).where(pairOf(keys)).run();
+}
+
+function pairOf(keys: Keys): SQL {
+  return and(
+    eq(loginFailures.accountKey, keys.accountKey),
+    eq(loginFailures.addressKey, keys.addressKey),
+  )!;
 }
 
 /** 0 while under the limit; else how long until the limit-th newest failure leaves the window. */
-function waitMsFor(tx: Tx, filter: ReturnType<typeof eq>, limit: number, at: number): number {
+function waitMsFor(tx: Tx, filter: SQL, limit: number, at: number): number {
   const row = tx
     .select({ at: loginFailures.at })
     .from(loginFailures)

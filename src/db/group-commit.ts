@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { perConnection } from './per-connection.ts';
+import { describeSqliteError } from './sqlite-error.ts';
 
 type Pending = {
   work: () => unknown;
@@ -15,6 +16,7 @@ type Pending = {
  */
 function createCommitQueue(sqlite: Database.Database) {
   let pending: Pending[] = [];
+  let last: CommitOutcome | undefined;
   // Called inside BEGIN, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inSavepoint = sqlite.transaction((work: () => unknown) => work());
 
@@ -34,9 +36,11 @@ function createCommitQueue(sqlite: Database.Database) {
       sqlite.exec('COMMIT');
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      last = { ok: false, at: performance.now(), error: describeSqliteError(error) };
       for (const item of batch) item.reject(error);
       return;
     }
+    last = { ok: true, at: performance.now() };
     batch.forEach((item, i) => {
       const result = results[i]!;
       if (result.ok) item.resolve(result.value);
@@ -52,8 +56,15 @@ function createCommitQueue(sqlite: Database.Database) {
         pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       });
     },
+    /** How the newest group transaction ended (undefined before the first), for /healthz. */
+    lastCommit(): CommitOutcome | undefined {
+      return last;
+    },
   };
 }
+
+/** `at` is performance.now(): a monotonic clock, as it only measures how long ago. */
+export type CommitOutcome = { ok: true; at: number } | { ok: false; at: number; error: string };
 
 export type CommitQueue = ReturnType<typeof createCommitQueue>;
 

@@ -38,9 +38,12 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
   },
 };
 
+// Looked up in a Map: a file name from the URL must not find `constructor` or `__proto__`.
+const BY_NAME = new Map(Object.entries(STATIC_FILES));
+
 /** Static assets: styles, the keyboard script, htmx. */
 export const pageRoutes = new Hono<AppEnv>().get('/static/:file', (c) => {
-  const file = STATIC_FILES[c.req.param('file')];
+  const file = BY_NAME.get(c.req.param('file'));
   if (file === undefined) return c.notFound();
   c.header('Content-Type', file.type);
   c.header('Cache-Control', 'public, max-age=3600');

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { addNote } from '../moderation/add-note.ts';
@@ -12,7 +11,6 @@ import {
 } from '../moderation/decide-message.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
 import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
-import { reviewChanges } from '../moderation/review-changes.ts';
 import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-status.ts';
 import { blockSimilar } from '../premod/block-similar.ts';
 import { rejectSimilar } from '../premod/reject-similar.ts';
@@ -25,6 +23,7 @@ import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../view
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
 import { readShareCookie, shareOfFields, writeShareCookie } from './queue-share-cookie.ts';
+import { reviewEvents } from './review-events.ts';
 import { doneNotice, goTo, isHtmx, withDone } from './request-info.ts';
 import { dayParam, idParam, optionalParam, parseQuery } from './query-params.ts';
 import { requireRole } from './require-role.ts';
@@ -150,20 +149,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     writeShareCookie(c, share);
     return c.redirect(localPath(textField(form, 'back') || '/'), 303);
   })
-  .get('/events', requireRole(...ROLES), (c) =>
-    // Server-Sent Events: `review` whenever flags are raised or decisions made, anywhere.
-    streamSSE(c, async (stream) => {
-      const stop = reviewChanges(c.var.deps.db).watch((change) => {
-        void stream.writeSSE({ event: 'review', data: JSON.stringify(change) });
-      });
-      stream.onAbort(stop);
-      while (!stream.aborted && !stream.closed) {
-        await stream.writeSSE({ event: 'ping', data: '' });
-        await stream.sleep(20_000);
-      }
-      stop();
-    }),
-  )
+  .get('/events', requireRole(...ROLES), reviewEvents)
   .get('/messages', requireRole(...ROLES), (c) => {
     const MessagesQuery = z.object({
       q: optionalParam(z.string().max(200)),

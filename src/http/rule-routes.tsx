@@ -4,7 +4,7 @@ import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { DomainError } from '../errors.ts';
 import { DRY_RUN_DEFAULT_DAYS, dryRunRule } from '../rules/dry-run-rule.ts';
 import { getRule, listRuleVersions, listRules, type RuleSummary } from '../rules/list-rules.ts';
-import { RULE_KIND_NAMES, type RuleKind } from '../rules/rule-kinds.ts';
+import { isRuleKind, type RuleKind } from '../rules/rule-kinds.ts';
 import { ruleHitsSince, ruleStats } from '../rules/rule-stats.ts';
 import { describeRuleVersions } from '../rules/rule-version-changes.ts';
 import { saveRule } from '../rules/save-rule.ts';
@@ -54,7 +54,7 @@ export const ruleRoutes = new Hono<AppEnv>()
   // The new-rule form again for another kind (htmx, when the kind changes), with its example.
   .get('/rules/form', requireRole('admin'), (c) => {
     const values = readValues(c.req.query());
-    if (isKind(values.kind) && isExampleOrBlank(values.settings)) {
+    if (isRuleKind(values.kind) && isExampleOrBlank(values.settings)) {
       values.settings = settingsExample(values.kind);
     }
     return c.html(<RuleForm values={values} errors={{}} csrfToken={c.var.csrfToken} />);
@@ -145,8 +145,6 @@ const statsOf = (stats: ReturnType<typeof ruleStats>, id: number) =>
   stats.get(id) ?? { hits: 0, rejected: 0, approved: 0 };
 
 const ruleIdOf = (c: Context<AppEnv>) => idParam(c, 'rule');
-
-const isKind = (kind: string): kind is RuleKind => (RULE_KIND_NAMES as string[]).includes(kind);
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('invalid_input', message, field);

@@ -156,6 +156,9 @@ export const RULE_KINDS = {
 export type RuleKind = keyof typeof RULE_KINDS;
 export const RULE_KIND_NAMES = Object.keys(RULE_KINDS) as RuleKind[];
 
+/** Whether a typed name is a rule kind: own keys only, never `constructor` or `__proto__`. */
+export const isRuleKind = (kind: string): kind is RuleKind => Object.hasOwn(RULE_KINDS, kind);
+
 export type RuleSettings<K extends RuleKind> = z.output<(typeof RULE_KINDS)[K]>;
 
 export const RuleScope = z.strictObject({

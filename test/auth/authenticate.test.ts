@@ -3,8 +3,8 @@ import { authenticate, WRONG_CREDENTIALS } from '../../src/auth/authenticate.ts'
 import { findSession } from '../../src/auth/find-session.ts';
 import { hashToken } from '../../src/auth/auth-token.ts';
 import {
-  ACCOUNT_FAILURE_LIMIT,
   ADDRESS_FAILURE_LIMIT,
+  PAIR_FAILURE_LIMIT,
   THROTTLE_WINDOW_MS,
 } from '../../src/auth/login-throttle.ts';
 import { DomainError, ThrottledError } from '../../src/errors.ts';
@@ -115,10 +115,10 @@ describe('authenticate', () => {
     expect(h.count('login_failures')).toBe(1);
   });
 
-  it('throttles a username after 5 failures in 15 minutes, even with the right password', async () => {
+  it('throttles a username from one address after 5 failures in 15 minutes, even with the right password', async () => {
     const h = createHarness();
     await seedAccount(h, { username: 'ana' });
-    expect(ACCOUNT_FAILURE_LIMIT).toBe(5);
+    expect(PAIR_FAILURE_LIMIT).toBe(5);
     expect(THROTTLE_WINDOW_MS).toBe(15 * 60_000);
     await failTimes(h, 4, 'ana');
     h.advance(60_000);
@@ -144,14 +144,26 @@ describe('authenticate', () => {
     expect((await signIn(h, 'ana', PASSWORD)).account.username).toBe('ana');
   });
 
-  it('throttles the username from any address, regardless of case', async () => {
+  it('throttles the username from that address regardless of case', async () => {
     const h = createHarness();
     await seedAccount(h, { username: 'ana' });
     for (let i = 0; i < 5; i++) {
-      await caught(() => signIn(h, i % 2 ? 'ANA' : 'ana', 'wrong password!', `198.51.100.${i}`));
+      await caught(() => signIn(h, i % 2 ? 'ANA' : 'ana', 'wrong password!'));
     }
-    const error = await caught(() => signIn(h, 'Ana', PASSWORD, '192.0.2.77'));
+    const error = await caught(() => signIn(h, 'Ana', PASSWORD));
     expect(error).toMatchObject({ code: 'throttled' });
+  });
+
+  it('lets the username sign in from another address: a stranger cannot lock an account out', async () => {
+    const h = createHarness();
+    await seedAccount(h, { username: 'ana' });
+    // 20 guesses from one address and 4 from each of five more: none reaches ana elsewhere.
+    for (let i = 0; i < 20; i++) await caught(() => signIn(h, 'ana', 'wrong!', '198.51.100.0'));
+    for (let i = 1; i <= 5; i++) await failTimes(h, 4, 'ana', `198.51.100.${i}`);
+    expect((await signIn(h, 'ana', PASSWORD, '192.0.2.77')).account.username).toBe('ana');
+    expect(await caught(() => signIn(h, 'ana', PASSWORD, '198.51.100.0'))).toMatchObject({
+      code: 'throttled',
+    });
   });
 
   it('throttles an address after 20 failures across usernames, and not another address', async () => {
@@ -192,14 +204,27 @@ describe('authenticate', () => {
     expect(codes.filter((c) => c === 'throttled')).toHaveLength(7);
   });
 
-  it('forgets the failures of a username when it signs in', async () => {
+  it('forgets the failures of a username from the address it signed in from, and only those', async () => {
     const h = createHarness();
     await seedAccount(h, { username: 'ana' });
     await failTimes(h, 4, 'ana');
+    await failTimes(h, 3, 'ana', '198.51.100.1');
     await signIn(h, 'ana', PASSWORD);
-    expect(h.count('login_failures')).toBe(0);
+    expect(h.count('login_failures', `address_key = '${ADDRESS}'`)).toBe(0);
+    expect(h.count('login_failures', `address_key = '198.51.100.1'`)).toBe(3);
     await failTimes(h, 4, 'ana');
     expect((await signIn(h, 'ana', PASSWORD)).account.username).toBe('ana');
+  });
+
+  it("does not let a guesser's own sign-in clear its guesses at another username", async () => {
+    const h = createHarness();
+    await seedAccount(h, { username: 'ana' });
+    await seedAccount(h, { username: 'mallory' });
+    await failTimes(h, 5, 'ana');
+    await signIn(h, 'mallory', PASSWORD);
+    expect(await caught(() => signIn(h, 'ana', 'wrong password!'))).toMatchObject({
+      code: 'throttled',
+    });
   });
 
   it('deletes failures older than the window as new attempts come, so the table stays bounded', async () => {

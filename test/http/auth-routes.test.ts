@@ -17,7 +17,7 @@ import {
   visitor,
   type Browser,
 } from '../helpers/dashboard.ts';
-import { createHarness, type Harness } from '../helpers/harness.ts';
+import { createHarness, TEST_NOW, type Harness } from '../helpers/harness.ts';
 
 const SOCKET = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
 
@@ -296,6 +296,57 @@ describe('POST /login', () => {
     expect(res.headers.get('retry-after')).toBe('900');
     expect(await res.text()).toContain('Too many failed sign-ins');
     expect(setCookieFor(res, 'modhook_session')).toBeUndefined();
+  });
+
+  it("throttles 20 wrong guesses from a stranger's address there, not the user signing in from another", async () => {
+    const h = createHarness();
+    await seedAccount(h, { username: 'ana', role: 'moderator' });
+    const fromAttacker = { env: SOCKET('198.51.100.66') };
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await signInRequest(
+        h,
+        { username: 'ana', password: `guess ${i}!` },
+        fromAttacker,
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+
+    const elsewhere = await signInRequest(
+      h,
+      { username: 'ana', password: PASSWORD },
+      { env: SOCKET('192.0.2.44') },
+    );
+    expect(elsewhere.status).toBe(303);
+    expect(setCookieFor(elsewhere, 'modhook_session')).toBeDefined();
+
+    const again = await signInRequest(h, { username: 'ana', password: PASSWORD }, fromAttacker);
+    expect(again.status).toBe(429);
+    expect(setCookieFor(again, 'modhook_session')).toBeUndefined();
+  });
+
+  it('keeps the per-address limit, which a spoofed X-Forwarded-For does not escape without TRUST_PROXY', async () => {
+    const h = createHarness();
+    await seedAccount(h, { username: 'ana' });
+    // 20 recent failures of this address at 20 usernames (each under its pair limit).
+    const insert = h.db.$client.prepare(
+      'INSERT INTO login_failures (at, account_key, address_key) VALUES (?, ?, ?)',
+    );
+    for (let i = 0; i < 20; i++) insert.run(TEST_NOW - 1000, `nobody${i}`, '198.51.100.66');
+    const res = await signInRequest(
+      h,
+      { username: 'ana', password: PASSWORD },
+      { headers: { 'x-forwarded-for': '203.0.113.99' }, env: SOCKET('198.51.100.66') },
+    );
+    expect(res.status).toBe(429);
+    const elsewhere = await signInRequest(
+      h,
+      { username: 'ana', password: PASSWORD },
+      { env: SOCKET('192.0.2.44') },
+    );
+    expect(elsewhere.status).toBe(303);
   });
 
   it.each([
