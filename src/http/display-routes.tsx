@@ -99,7 +99,7 @@ for (const [prefix, open] of [
           (
             <OverlayPage
               title={display.name}
-              items={readDisplayFeed(c.var.deps.db, display.id)}
+              items={readDisplayFeed(c.var.deps.db, display.id, c.var.deps.now())}
               eventsUrl={`${base}/events`}
               transparent={query.transparent === '1'}
               limit={query.limit ?? 10}
@@ -111,7 +111,11 @@ for (const [prefix, open] of [
       const { display } = open(c);
       noStore(c);
       c.header('Access-Control-Allow-Origin', '*');
-      return c.json({ name: display.name, items: readDisplayFeed(c.var.deps.db, display.id) });
+      const { deps } = c.var;
+      return c.json({
+        name: display.name,
+        items: readDisplayFeed(deps.db, display.id, deps.now()),
+      });
     })
     .get(`${prefix}/feed.rss`, (c) => {
       const { display, base } = open(c);
@@ -121,7 +125,7 @@ for (const [prefix, open] of [
       const xml = feedRss({
         title: display.name,
         link: `${deps.config.publicUrl}${base}/overlay`,
-        items: readDisplayFeed(deps.db, display.id),
+        items: readDisplayFeed(deps.db, display.id, deps.now()),
         builtAt: deps.now(),
       });
       return c.body(xml, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayedScreenName } from '../../src/display/display-feed.ts';
 import { feedRss, xmlText } from '../../src/display/feed-rss.ts';
+import { feedTime } from '../../src/display/feed-time.ts';
 import { findAll, parseXml } from './parse-xml.ts';
 
 describe('displayedScreenName', () => {
@@ -16,6 +17,31 @@ describe('displayedScreenName', () => {
     ['Ada Lovelace', 'hide', null],
   ] as const)('shows %j as %j → %j', (name, mode, expected) => {
     expect(displayedScreenName(name, mode)).toBe(expected);
+  });
+});
+
+describe('feedTime', () => {
+  const now = Date.UTC(2026, 4, 1, 12, 40);
+  const received = Date.UTC(2026, 4, 1, 12, 39);
+  it.each([
+    ['a plausible send time', Date.UTC(2026, 4, 1, 12, 38), Date.UTC(2026, 4, 1, 12, 38)],
+    ['up to a day ahead', now + 86_400_000, now + 86_400_000],
+    ['more than a day ahead', now + 86_400_001, received],
+    ['before 2000', Date.UTC(1999, 11, 31), received],
+    ['year 9999', Date.UTC(9999, 0, 1), received],
+    ['nanoseconds', 1.7e18, received],
+    ['past what a Date holds', 8.64e15 + 1, received],
+    ['negative', -1, received],
+    ['infinite', Infinity, received],
+    ['NaN', NaN, received],
+    ['text', '2026-05-01', received],
+  ] as const)('with a send time %s', (_, sent, want) => {
+    expect(feedTime(sent, received, now)).toBe(want);
+  });
+
+  it('gives a time a Date holds whatever is stored', () => {
+    expect(feedTime(1.7e18, 1.7e18, now)).toBe(0);
+    expect(feedTime(null, 'x', now)).toBe(0);
   });
 });
 
