@@ -9,7 +9,10 @@ export type OverlayPageProps = {
   limit: number;
 };
 
-/** One message on the overlay; views/assets/overlay.js builds the same markup for live ones. */
+/**
+ * One message on the overlay; views/assets/overlay.js builds the same markup for live ones.
+ * Name and text are isolated (`<bdi>`): a right-to-left override in one cannot reorder the other.
+ */
 export function OverlayItem(props: { item: FeedItem }) {
   const { item } = props;
   return (
@@ -18,8 +21,8 @@ export function OverlayItem(props: { item: FeedItem }) {
       data-id={String(item.id)}
       data-sent-at={item.sentAt}
     >
-      {item.screenName === null ? null : <span class="name">{item.screenName}</span>}
-      <span class="text">{item.text}</span>
+      {item.screenName === null ? null : <bdi class="name">{item.screenName}</bdi>}
+      <bdi class="text">{item.text}</bdi>
     </li>
   );
 }

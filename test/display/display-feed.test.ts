@@ -82,7 +82,7 @@ describe('the RSS document', () => {
     expect(items).toHaveLength(2);
     const field = (i: number, name: string) => findAll(items[i]!, name)[0]?.text;
     expect(field(0, 'description')).toBe(hostile);
-    expect(field(0, 'title')).toBe(`<b>Bob</b>: ${hostile}`);
+    expect(field(0, 'title')).toBe(`\u2068<b>Bob</b>\u2069: \u2068${hostile}\u2069`);
     expect(field(0, 'category')).toBe('highlighted');
     expect(field(0, 'guid')).toBe('modhook-message-2');
     expect(field(0, 'pubDate')).toBe('Fri, 01 May 2026 12:38:00 GMT');
@@ -94,7 +94,9 @@ describe('the RSS document', () => {
   it('shortens long titles and keeps the whole text in the description', () => {
     const text = 'x'.repeat(100);
     const rss = parseXml(feedRss({ title: 't', link: 'l', builtAt: 0, items: [item({ text })] }));
-    expect(findAll(rss, 'title')[1]!.text).toBe(`Ada L.: ${'x'.repeat(80)}…`);
+    expect(findAll(rss, 'title')[1]!.text).toBe(
+      `\u2068Ada L.\u2069: \u2068${'x'.repeat(80)}…\u2069`,
+    );
     expect(findAll(rss, 'description')[1]!.text).toBe(text);
   });
 });

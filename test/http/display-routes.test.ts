@@ -156,7 +156,7 @@ describe('what a display shows', () => {
     expect(f.items[0]!.screenName).toBe(expected);
     const overlay = await (await h.app.request(`${base}/overlay`)).text();
     if (expected === null) expect(overlay).not.toContain('class="name"');
-    else expect(overlay).toContain(`<span class="name">${expected}</span>`);
+    else expect(overlay).toContain(`<bdi class="name">${expected}</bdi>`);
     if (screenNames !== 'show') expect(overlay).not.toContain('Danvers');
   });
 });
@@ -546,7 +546,7 @@ describe('stored times out of range', () => {
     const overlay = await h.app.request(`${base}/overlay?limit=50`);
     expect(overlay.status).toBe(200);
     const html = await overlay.text();
-    for (const text of expected) expect(html).toContain(`<span class="text">${text}</span>`);
+    for (const text of expected) expect(html).toContain(`<bdi class="text">${text}</bdi>`);
 
     const streams = eventStreams(h);
     const live = await streams.open(base);
@@ -572,5 +572,27 @@ describe('stored times out of range', () => {
       'claims year 9999',
       'first',
     ]);
+  });
+});
+
+describe('right-to-left overrides on displays', () => {
+  it('isolates screen names and texts, and shows them unchanged', async () => {
+    const { h, post, base, channelId } = await setup('post');
+    setChannelSettings(h.deps, { channelId, actor: 'test', screenNames: 'show' });
+    const name = '\u202Enimda\u202C';
+    const text = 'see gnp.exe\u202E here';
+    await post({ message: text, screen_name: name });
+
+    const html = await (await h.app.request(`${base}/overlay`)).text();
+    expect(html).toContain(`<bdi class="name">${name}</bdi><bdi class="text">${text}</bdi>`);
+    expect(html).not.toMatch(/<span class="(name|text)">/);
+
+    // Public feeds carry the text as sent: no visible markers.
+    const f = await feed(h, base);
+    expect(f.items[0]).toMatchObject({ screenName: name, text });
+    const rss = parseXml(await (await h.app.request(`${base}/feed.rss`)).text());
+    const item = findAll(rss, 'item')[0]!;
+    expect(findAll(item, 'title')[0]!.text).toBe(`\u2068${name}\u2069: \u2068${text}\u2069`);
+    expect(findAll(item, 'description')[0]!.text).toBe(text);
   });
 });

@@ -11,16 +11,17 @@
   const items = new Map();
   const newestFirst = (a, b) => b.sentAt.localeCompare(a.sentAt) || b.id - a.id;
 
+  // <bdi>: a right-to-left override in a name or text cannot reorder what is around it.
   function build(item) {
     const li = document.createElement('li');
     li.dataset.id = String(item.id);
     if (item.screenName !== null) {
-      const name = document.createElement('span');
+      const name = document.createElement('bdi');
       name.className = 'name';
       name.textContent = item.screenName;
       li.append(name);
     }
-    const text = document.createElement('span');
+    const text = document.createElement('bdi');
     text.className = 'text';
     text.textContent = item.text;
     li.append(text);
