@@ -5,6 +5,8 @@ export type OverlayPageProps = {
   items: FeedItem[];
   /** The display's event stream (its URL carries the same token or public id). */
   eventsUrl: string;
+  /** Its JSON feed, read every few seconds while the server refuses the stream. */
+  feedUrl: string;
   transparent: boolean;
   limit: number;
 };
@@ -29,7 +31,8 @@ export function OverlayItem(props: { item: FeedItem }) {
 
 /**
  * The page a streaming tool shows as a browser source: no dashboard frame, no links, no
- * cookies; large text, newest on top. Live changes come over SSE (views/assets/overlay.js).
+ * cookies; large text, newest on top. Live changes come over SSE, or by polling the JSON feed
+ * while the server refuses the stream (views/assets/overlay.js).
  */
 export function OverlayPage(props: OverlayPageProps) {
   return (
@@ -42,11 +45,12 @@ export function OverlayPage(props: OverlayPageProps) {
         <link rel="icon" href="data:," />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/static/overlay.css" />
-        <script src="/static/overlay.js" defer></script>
+        <script type="module" src="/static/overlay.js"></script>
       </head>
       <body
         class={props.transparent ? 'overlay transparent' : 'overlay'}
         data-events={props.eventsUrl}
+        data-feed={props.feedUrl}
         data-limit={String(props.limit)}
       >
         <ol id="feed" class="feed" aria-live="polite">

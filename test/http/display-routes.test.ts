@@ -2,6 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { setChannelSettings } from '../../src/channels/set-channel-settings.ts';
 import { createDisplay } from '../../src/display/create-display.ts';
+import { rotateDisplayToken } from '../../src/display/rotate-display-token.ts';
 import { decideMessage, type Verdict } from '../../src/moderation/decide-message.ts';
 import { auditRows } from '../helpers/accounts.ts';
 import { BROWSER, postForm, signedIn } from '../helpers/dashboard.ts';
@@ -500,6 +501,66 @@ function eventStreams(h: Harness) {
     },
   };
 }
+
+const refusal = async (res: Response) => {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('30');
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  return ((await res.json()) as { error: { code: string; message: string } }).error;
+};
+
+describe('limits on open event streams', () => {
+  const LIMITS = { displayStreamsPerDisplay: 2, displayStreamsTotal: 3 };
+
+  it('refuses streams past the per-display and the total limit with 503 and Retry-After', async () => {
+    const { h, base, channelId } = await setup('post', false, LIMITS);
+    const lobby = createDisplay(
+      h.deps,
+      { name: 'Lobby', channelIds: [channelId], isPublic: true },
+      'test',
+    );
+    const streams = eventStreams(h);
+    expect((await streams.open(base)).res.status).toBe(200);
+    expect((await streams.open(base)).res.status).toBe(200);
+    expect(await refusal((await streams.open(base)).res)).toEqual({
+      code: 'too_many_streams',
+      message:
+        'this display already has 2 open event streams; read feed.json instead, or try again in 30 seconds',
+    });
+    // The other formats still answer.
+    expect((await h.app.request(`${base}/feed.json`)).status).toBe(200);
+    expect((await h.app.request(`${base}/overlay`)).status).toBe(200);
+
+    // Another display has room of its own, until the server's total is reached.
+    expect((await streams.open(`/display/${lobby.token}`)).res.status).toBe(200);
+    const past = await refusal((await streams.open(`/display/public/${lobby.id}`)).res);
+    expect(past.message).toMatch(/^this server already has 3 open event streams/);
+  });
+
+  it('frees the slot of a stream whose client left, and of streams a rotation ended', async () => {
+    const { h, base, display } = await setup('post', false, LIMITS);
+    const streams = eventStreams(h);
+    const first = await streams.open(base);
+    const second = await streams.open(base);
+    expect([first.res.status, second.res.status]).toEqual([200, 200]);
+    await refusal((await streams.open(base)).res);
+
+    // The client goes away (what the server sees when a browser source is closed).
+    await first.close();
+    const third = await streams.openOnceFree(base);
+    expect(third.res.status).toBe(200);
+    await refusal((await streams.open(base)).res);
+
+    // A rotated token ends both open streams with `gone`: their slots are free again.
+    const { token } = rotateDisplayToken(h.deps, { displayId: display.id }, 'test');
+    expect(await readUntil(second.reader, second.seen, 'event: gone')).toBe(true);
+    expect(await readUntil(third.reader, third.seen, 'event: gone')).toBe(true);
+    const renewed = `/display/${token}`;
+    expect((await streams.openOnceFree(renewed)).res.status).toBe(200);
+    expect((await streams.openOnceFree(renewed)).res.status).toBe(200);
+    await refusal((await streams.open(renewed)).res);
+  });
+});
 
 describe('stored times out of range', () => {
   it('keeps every display output working, ordering such messages by their arrival', async () => {
