@@ -31,7 +31,11 @@ const sameItem = (a: FeedItem, b: FeedItem) =>
  * entry. When one moved, each watched display's feed is read once and compared with the one
  * last sent; its watchers get the differences. Reading the database also catches the CLI.
  */
-function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log']) {
+function createDisplayChanges(
+  sqlite: Database.Database,
+  db: Db,
+  { log, now }: Pick<Deps, 'log' | 'now'>,
+) {
   const newest = sqlite.prepare<[], { d: number; k: number; a: number }>(
     `SELECT (SELECT coalesce(max(id), 0) FROM deliveries) AS d,
        (SELECT coalesce(max(id), 0) FROM decisions) AS k,
@@ -54,7 +58,7 @@ function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log'
       }
     }
     if (entry.watchers.size === 0) return;
-    const feed = new Map(readDisplayFeed(db, displayId).map((i) => [i.id, i]));
+    const feed = new Map(readDisplayFeed(db, displayId, now()).map((i) => [i.id, i]));
     const events: DisplayEvent[] = [];
     for (const id of entry.feed.keys()) if (!feed.has(id)) events.push({ type: 'remove', id });
     for (const [id, item] of feed) {
@@ -69,9 +73,9 @@ function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log'
     if (!sqlite.open) return;
     try {
       const n = newest.get()!;
-      const now = `${n.d}/${n.k}/${n.a}`;
-      if (now === last) return;
-      last = now;
+      const current = `${n.d}/${n.k}/${n.a}`;
+      if (current === last) return;
+      last = current;
       for (const [displayId, entry] of watched) {
         refresh(displayId, entry);
         if (entry.watchers.size === 0) watched.delete(displayId);
@@ -107,7 +111,7 @@ function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log'
       let entry = watched.get(displayId);
       if (entry === undefined) {
         entry = {
-          feed: new Map(readDisplayFeed(db, displayId).map((i) => [i.id, i])),
+          feed: new Map(readDisplayFeed(db, displayId, now()).map((i) => [i.id, i])),
           watchers: new Set(),
         };
         watched.set(displayId, entry);
@@ -131,11 +135,11 @@ function createDisplayChanges(sqlite: Database.Database, db: Db, log: Deps['log'
 const instances = new WeakMap<Database.Database, ReturnType<typeof createDisplayChanges>>();
 
 /** The one change feed of displays per database connection (so per server). */
-export function displayChanges(deps: Pick<Deps, 'db' | 'log'>) {
+export function displayChanges(deps: Pick<Deps, 'db' | 'log' | 'now'>) {
   const { db } = deps;
   let instance = instances.get(db.$client);
   if (instance === undefined) {
-    instance = createDisplayChanges(db.$client, db, deps.log);
+    instance = createDisplayChanges(db.$client, db, deps);
     instances.set(db.$client, instance);
   }
   return instance;

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { perConnection } from '../db/per-connection.ts';
 import type { ChannelMode, ScreenNameMode } from '../channels/list-channels.ts';
+import { feedTime, sentAtWindow } from './feed-time.ts';
 
 /** How many messages a feed carries at most (JSON, RSS, and what an overlay can hold). */
 export const FEED_LIMIT = 50;
@@ -19,7 +20,7 @@ export type FeedItem = {
   text: string;
   screenName: string | null;
   highlighted: boolean;
-  /** ISO 8601, UTC. */
+  /** ISO 8601, UTC: the send time, or the receive time when the send time is implausible. */
   sentAt: string;
   /** The channel's label, when an admin gave it one. */
   channel: string | null;
@@ -31,7 +32,18 @@ type MessageRow = {
   text: string;
   screenName: string;
   state: string;
-  sentAt: number;
+  /** As stored: anything a sender's mapping or an old version wrote. */
+  sentAt: unknown;
+  receivedAt: unknown;
+};
+
+type MessageQuery = {
+  channel: number;
+  scan: number;
+  mode: ChannelMode;
+  limit: number;
+  from: number;
+  to: number;
 };
 
 const MAX_SHORT = 12;
@@ -57,33 +69,55 @@ const statements = perConnection((sqlite: Database.Database) => ({
     `SELECT c.id, c.mode, c.screen_names AS screenNames, c.label
      FROM display_channels dc JOIN channels c ON c.id = dc.channel_id WHERE dc.display_id = ?`,
   ),
-  // Visibility (scratch/PREMOD-CONTRACT.md): post → every non-deleted text message not
-  // rejected; pre → only approved or highlighted ones. Newest first over the channel's index.
-  messages: sqlite.prepare<[number, number, string, number], MessageRow>(
-    `SELECT id, text, screenName, state, sentAt FROM (
-       SELECT m.id, m.text, m.screen_name AS screenName, m.moderation_state AS state,
-         m.sent_at AS sentAt, m.deleted_at AS deletedAt
-       FROM messages m WHERE m.channel_id = ? ORDER BY m.sent_at DESC, m.id DESC LIMIT ?)
+  // Visibility: post → every non-deleted text message not rejected; pre → only approved or
+  // highlighted ones. Newest first by send time over the channel's index; messages whose send
+  // time is implausible (src/display/feed-time.ts) come from their own index range and count
+  // by their receive time, so they are neither pinned on top nor lost below.
+  messages: sqlite.prepare<[MessageQuery], MessageRow>(
+    `SELECT id, text, screenName, state, sentAt, receivedAt FROM (
+       SELECT * FROM (
+         SELECT m.id, m.text, m.screen_name AS screenName, m.moderation_state AS state,
+           m.sent_at AS sentAt, m.received_at AS receivedAt, m.deleted_at AS deletedAt
+         FROM messages m WHERE m.channel_id = @channel AND m.sent_at BETWEEN @from AND @to
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT @scan)
+       UNION ALL
+       SELECT * FROM (
+         SELECT m.id, m.text, m.screen_name AS screenName, m.moderation_state AS state,
+           m.sent_at AS sentAt, m.received_at AS receivedAt, m.deleted_at AS deletedAt
+         FROM messages m WHERE m.channel_id = @channel AND (m.sent_at < @from OR m.sent_at > @to)
+         ORDER BY m.received_at DESC, m.id DESC LIMIT @scan))
      WHERE deletedAt IS NULL AND text <> ''
-       AND (CASE ? WHEN 'pre' THEN state IN ('approved', 'highlighted') ELSE state <> 'rejected' END)
-     ORDER BY sentAt DESC, id DESC LIMIT ?`,
+       AND (CASE @mode WHEN 'pre' THEN state IN ('approved', 'highlighted') ELSE state <> 'rejected' END)
+     ORDER BY (CASE WHEN sentAt BETWEEN @from AND @to THEN sentAt ELSE receivedAt END) DESC, id DESC
+     LIMIT @limit`,
   ),
 }));
 
-/** The visible messages of a display's channels, newest first, at most `limit`. */
-export function readDisplayFeed(db: Db, displayId: number, limit = FEED_LIMIT): FeedItem[] {
+/**
+ * The visible messages of a display's channels at `now`, newest first, at most `limit`. Any
+ * stored time is shown as a valid one (src/display/feed-time.ts).
+ */
+export function readDisplayFeed(
+  db: Db,
+  displayId: number,
+  now: number,
+  limit = FEED_LIMIT,
+): FeedItem[] {
   const s = statements(db);
+  const { from, to } = sentAtWindow(now);
   const items: (FeedItem & { at: number })[] = [];
   for (const channel of s.channels.all(displayId)) {
-    for (const m of s.messages.all(channel.id, SCAN_WINDOW, channel.mode, limit)) {
+    const query = { channel: channel.id, scan: SCAN_WINDOW, mode: channel.mode, limit, from, to };
+    for (const m of s.messages.all(query)) {
+      const at = feedTime(m.sentAt, m.receivedAt, now);
       items.push({
         id: m.id,
         text: m.text,
         screenName: displayedScreenName(m.screenName, channel.screenNames),
         highlighted: m.state === 'highlighted',
-        sentAt: new Date(m.sentAt).toISOString(),
+        sentAt: new Date(at).toISOString(),
         channel: channel.label,
-        at: m.sentAt,
+        at,
       });
     }
   }

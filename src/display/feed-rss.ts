@@ -17,10 +17,17 @@ export function xmlText(value: string): string {
 
 const TITLE_CHARS = 80;
 
+/** First-strong isolate … pop directional isolate: invisible, and nothing inside leaks out. */
+const isolate = (value: string) => `\u2068${value}\u2069`;
+
+/**
+ * "Name: text", shortened. Name and text are isolated from each other, so a right-to-left
+ * override in a screen name ("\u202Enimda") cannot reorder the text after it in a reader.
+ */
 function itemTitle(item: FeedItem): string {
   const chars = Array.from(item.text);
   const text = chars.length > TITLE_CHARS ? `${chars.slice(0, TITLE_CHARS).join('')}…` : item.text;
-  return item.screenName === null ? text : `${item.screenName}: ${text}`;
+  return item.screenName === null ? text : `${isolate(item.screenName)}: ${isolate(text)}`;
 }
 
 /**

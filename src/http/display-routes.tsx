@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
 import { accountActor } from '../auth/account-fields.ts';
 import { listChannels } from '../channels/list-channels.ts';
@@ -16,7 +16,13 @@ import {
   type DisplayRow,
 } from '../display/list-displays.ts';
 import { rotateDisplayToken } from '../display/rotate-display-token.ts';
+import {
+  createStreamSlots,
+  type StreamRefusal,
+  type StreamSlots,
+} from '../display/stream-slots.ts';
 import { updateDisplay } from '../display/update-display.ts';
+import type { Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import {
   DisplayForm,
@@ -28,7 +34,7 @@ import {
 import { notice } from '../../views/components/notice.tsx';
 import { OverlayPage } from '../../views/overlay-page.tsx';
 import type { AppEnv } from './app-env.ts';
-import { errorStatus } from './error-response.ts';
+import { errorBody, errorStatus } from './error-response.ts';
 import { textField } from './form-fields.ts';
 import { idParam, optionalParam, parseQuery } from './query-params.ts';
 import { doneNotice, goTo, isHtmx, withDone } from './request-info.ts';
@@ -79,6 +85,57 @@ function noStore(c: Context<AppEnv>) {
 
 const SSE_PING_MS = 20_000;
 
+/** What a refused stream is told to wait; the overlay reads feed.json meanwhile. */
+const STREAMS_RETRY_AFTER_S = 30;
+
+/** At most one warning a minute about refused streams: a flood must not flood the log too. */
+const REFUSAL_WARN_MS = 60_000;
+
+type StreamGate = { slots: StreamSlots; warnedAt: number; refused: number };
+const gates = new WeakMap<Deps, StreamGate>();
+
+/** The open-stream count of one server (its deps), with the limits of its settings. */
+function streamGate(deps: Deps): StreamGate {
+  let gate = gates.get(deps);
+  if (gate === undefined) {
+    gate = {
+      slots: createStreamSlots(() => ({
+        perDisplay: deps.config.displayStreamsPerDisplay,
+        total: deps.config.displayStreamsTotal,
+      })),
+      warnedAt: -Infinity,
+      refused: 0,
+    };
+    gates.set(deps, gate);
+  }
+  return gate;
+}
+
+/** 503 with Retry-After: the stream limit is reached; the JSON feed still answers. */
+function refuseStream(c: Context<AppEnv>, gate: StreamGate, refusal: StreamRefusal) {
+  const { deps } = c.var;
+  gate.refused += 1;
+  if (deps.now() - gate.warnedAt >= REFUSAL_WARN_MS) {
+    deps.log.warn(
+      { refused: gate.refused, limit: refusal.limit, scope: refusal.refused },
+      'display event streams refused: limit reached',
+    );
+    gate.warnedAt = deps.now();
+    gate.refused = 0;
+  }
+  noStore(c);
+  c.header('Retry-After', String(STREAMS_RETRY_AFTER_S));
+  const whose = refusal.refused === 'display' ? 'this display' : 'this server';
+  return c.json(
+    errorBody(
+      'too_many_streams',
+      `${whose} already has ${refusal.limit} open event streams; read feed.json instead, ` +
+        `or try again in ${STREAMS_RETRY_AFTER_S} seconds`,
+    ),
+    503,
+  );
+}
+
 /**
  * The public side of displays, mounted at /display: the overlay page, JSON, RSS 2.0 and the
  * event stream, by token (`/display/:token/...`) or, for public displays, by id
@@ -100,7 +157,8 @@ for (const [prefix, open] of [
           (
             <OverlayPage
               title={display.name}
-              items={readDisplayFeed(c.var.deps.db, display.id)}
+              items={readDisplayFeed(c.var.deps.db, display.id, c.var.deps.now())}
+              feedUrl={`${base}/feed.json`}
               eventsUrl={`${base}/events`}
               transparent={query.transparent === '1'}
               limit={query.limit ?? 10}
@@ -112,7 +170,11 @@ for (const [prefix, open] of [
       const { display } = open(c);
       noStore(c);
       c.header('Access-Control-Allow-Origin', '*');
-      return c.json({ name: display.name, items: readDisplayFeed(c.var.deps.db, display.id) });
+      const { deps } = c.var;
+      return c.json({
+        name: display.name,
+        items: readDisplayFeed(deps.db, display.id, deps.now()),
+      });
     })
     .get(`${prefix}/feed.rss`, (c) => {
       const { display, base } = open(c);
@@ -122,48 +184,72 @@ for (const [prefix, open] of [
       const xml = feedRss({
         title: display.name,
         link: `${deps.config.publicUrl}${base}/overlay`,
-        items: readDisplayFeed(deps.db, display.id),
+        items: readDisplayFeed(deps.db, display.id, deps.now()),
         builtAt: deps.now(),
       });
       return c.body(xml, 200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
     })
     .get(`${prefix}/events`, (c) => {
       const { display, stillValid } = open(c);
-      const changes = displayChanges(c.var.deps);
-      // Server-Sent Events: `snapshot` first (the whole feed), then `upsert` and `remove`;
-      // `gone` when the display was deleted or its token rotated, and the stream ends.
+      const { deps } = c.var;
+      const changes = displayChanges(deps);
+      const gate = streamGate(deps);
+      const slot = gate.slots.take(display.id);
+      if ('refused' in slot) return refuseStream(c, gate, slot);
+      // However the stream ends (the client left, `gone`, an error), its slot is freed.
       return streamSSE(c, async (stream) => {
-        let ended: () => void = () => {};
-        const end = new Promise<void>((resolve) => (ended = resolve));
-        const send = (event: DisplayEvent) => {
-          if (event.type === 'gone') {
-            void stream.writeSSE({ event: 'gone', data: '{}' }).finally(ended);
-            return;
-          }
-          const data = event.type === 'upsert' ? event.item : { id: event.id };
-          void stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
-        };
-        const watch = changes.watch(display.id, { listener: send, stillValid });
-        stream.onAbort(() => {
-          watch.stop();
-          ended();
-        });
-        await stream.writeSSE({
-          event: 'snapshot',
-          data: JSON.stringify({ items: watch.snapshot }),
-          retry: 3000,
-        });
-        while (!stream.aborted && !stream.closed) {
-          const pinged = await Promise.race([
-            stream.sleep(SSE_PING_MS).then(() => true),
-            end.then(() => false),
-          ]);
-          if (!pinged) break;
-          await stream.writeSSE({ event: 'ping', data: '' });
+        try {
+          await followDisplay(stream, changes, display.id, stillValid);
+        } finally {
+          slot.release();
         }
-        watch.stop();
       });
     });
+}
+
+/**
+ * Server-Sent Events of one display: `snapshot` first (the whole feed), then `upsert` and
+ * `remove`; `gone` when the display was deleted or its token rotated, and the stream ends.
+ * Resolves when the stream is over.
+ */
+async function followDisplay(
+  stream: SSEStreamingApi,
+  changes: ReturnType<typeof displayChanges>,
+  displayId: number,
+  stillValid: Opened['stillValid'],
+) {
+  let ended: () => void = () => {};
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  const send = (event: DisplayEvent) => {
+    if (event.type === 'gone') {
+      void stream.writeSSE({ event: 'gone', data: '{}' }).finally(ended);
+      return;
+    }
+    const data = event.type === 'upsert' ? event.item : { id: event.id };
+    void stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
+  };
+  const watch = changes.watch(displayId, { listener: send, stillValid });
+  stream.onAbort(() => {
+    watch.stop();
+    ended();
+  });
+  try {
+    await stream.writeSSE({
+      event: 'snapshot',
+      data: JSON.stringify({ items: watch.snapshot }),
+      retry: 3000,
+    });
+    while (!stream.aborted && !stream.closed) {
+      const pinged = await Promise.race([
+        stream.sleep(SSE_PING_MS).then(() => true),
+        end.then(() => false),
+      ]);
+      if (!pinged) break;
+      await stream.writeSSE({ event: 'ping', data: '' });
+    }
+  } finally {
+    watch.stop();
+  }
 }
 
 const displayIdOf = (c: Context<AppEnv>) => idParam(c, 'display');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayedScreenName } from '../../src/display/display-feed.ts';
 import { feedRss, xmlText } from '../../src/display/feed-rss.ts';
+import { feedTime } from '../../src/display/feed-time.ts';
 import { findAll, parseXml } from './parse-xml.ts';
 
 describe('displayedScreenName', () => {
@@ -16,6 +17,31 @@ describe('displayedScreenName', () => {
     ['Ada Lovelace', 'hide', null],
   ] as const)('shows %j as %j → %j', (name, mode, expected) => {
     expect(displayedScreenName(name, mode)).toBe(expected);
+  });
+});
+
+describe('feedTime', () => {
+  const now = Date.UTC(2026, 4, 1, 12, 40);
+  const received = Date.UTC(2026, 4, 1, 12, 39);
+  it.each([
+    ['a plausible send time', Date.UTC(2026, 4, 1, 12, 38), Date.UTC(2026, 4, 1, 12, 38)],
+    ['up to a day ahead', now + 86_400_000, now + 86_400_000],
+    ['more than a day ahead', now + 86_400_001, received],
+    ['before 2000', Date.UTC(1999, 11, 31), received],
+    ['year 9999', Date.UTC(9999, 0, 1), received],
+    ['nanoseconds', 1.7e18, received],
+    ['past what a Date holds', 8.64e15 + 1, received],
+    ['negative', -1, received],
+    ['infinite', Infinity, received],
+    ['NaN', NaN, received],
+    ['text', '2026-05-01', received],
+  ] as const)('with a send time %s', (_, sent, want) => {
+    expect(feedTime(sent, received, now)).toBe(want);
+  });
+
+  it('gives a time a Date holds whatever is stored', () => {
+    expect(feedTime(1.7e18, 1.7e18, now)).toBe(0);
+    expect(feedTime(null, 'x', now)).toBe(0);
   });
 });
 
@@ -56,7 +82,7 @@ describe('the RSS document', () => {
     expect(items).toHaveLength(2);
     const field = (i: number, name: string) => findAll(items[i]!, name)[0]?.text;
     expect(field(0, 'description')).toBe(hostile);
-    expect(field(0, 'title')).toBe(`<b>Bob</b>: ${hostile}`);
+    expect(field(0, 'title')).toBe(`\u2068<b>Bob</b>\u2069: \u2068${hostile}\u2069`);
     expect(field(0, 'category')).toBe('highlighted');
     expect(field(0, 'guid')).toBe('modhook-message-2');
     expect(field(0, 'pubDate')).toBe('Fri, 01 May 2026 12:38:00 GMT');
@@ -68,7 +94,9 @@ describe('the RSS document', () => {
   it('shortens long titles and keeps the whole text in the description', () => {
     const text = 'x'.repeat(100);
     const rss = parseXml(feedRss({ title: 't', link: 'l', builtAt: 0, items: [item({ text })] }));
-    expect(findAll(rss, 'title')[1]!.text).toBe(`Ada L.: ${'x'.repeat(80)}…`);
+    expect(findAll(rss, 'title')[1]!.text).toBe(
+      `\u2068Ada L.\u2069: \u2068${'x'.repeat(80)}…\u2069`,
+    );
     expect(findAll(rss, 'description')[1]!.text).toBe(text);
   });
 });

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Config } from '../../src/config.ts';
 import { setChannelSettings } from '../../src/channels/set-channel-settings.ts';
 import { createDisplay } from '../../src/display/create-display.ts';
+import { rotateDisplayToken } from '../../src/display/rotate-display-token.ts';
 import { decideMessage, type Verdict } from '../../src/moderation/decide-message.ts';
 import { auditRows } from '../helpers/accounts.ts';
 import { BROWSER, postForm, signedIn } from '../helpers/dashboard.ts';
@@ -15,12 +17,18 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 
 type FeedJson = {
   name: string;
-  items: { id: number; text: string; screenName: string | null; highlighted: boolean }[];
+  items: {
+    id: number;
+    text: string;
+    screenName: string | null;
+    highlighted: boolean;
+    sentAt: string;
+  }[];
 };
 
 /** A source with one channel (made by its first message) and a display of that channel. */
-async function setup(mode: 'post' | 'pre' = 'pre', isPublic = false) {
-  const h = createHarness();
+async function setup(mode: 'post' | 'pre' = 'pre', isPublic = false, config: Partial<Config> = {}) {
+  const h = createHarness(config);
   const { id: sourceId } = addFixtureSource(h);
   let next = 1;
   const post = async (overrides: Record<string, unknown> = {}) => {
@@ -72,6 +80,36 @@ const feed = async (h: Harness, base: string) => {
 };
 const texts = (f: FeedJson) => f.items.map((i) => i.text);
 
+/**
+ * Reads an event stream into `seen.text` until it contains `wanted`, the stream ends or 10 s
+ * pass. A read still pending at a time-out is kept for the next call, so nothing is lost.
+ */
+const pendingReads = new WeakMap<
+  ReadableStreamDefaultReader<Uint8Array>,
+  ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>
+>();
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  seen: { text: string },
+  wanted: string,
+) {
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + 10_000;
+  while (!seen.text.includes(wanted) && Date.now() < deadline) {
+    const read = pendingReads.get(reader) ?? reader.read();
+    pendingReads.set(reader, read);
+    const chunk = await Promise.race([
+      read,
+      new Promise<null>((r) => setTimeout(() => r(null), 400)),
+    ]);
+    if (chunk === null) continue;
+    pendingReads.delete(reader);
+    if (chunk.value) seen.text += decoder.decode(chunk.value, { stream: true });
+    if (chunk.done) break;
+  }
+  return seen.text.includes(wanted);
+}
+
 describe('what a display shows', () => {
   it('shows only approved and highlighted messages of a pre-moderated channel, newest first', async () => {
     const { h, post, base } = await setup('pre');
@@ -119,7 +157,7 @@ describe('what a display shows', () => {
     expect(f.items[0]!.screenName).toBe(expected);
     const overlay = await (await h.app.request(`${base}/overlay`)).text();
     if (expected === null) expect(overlay).not.toContain('class="name"');
-    else expect(overlay).toContain(`<span class="name">${expected}</span>`);
+    else expect(overlay).toContain(`<bdi class="name">${expected}</bdi>`);
     if (screenNames !== 'show') expect(overlay).not.toContain('Danvers');
   });
 });
@@ -261,24 +299,6 @@ describe('display access', () => {
 });
 
 describe('live display events', () => {
-  async function readUntil(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-    seen: { text: string },
-    wanted: string,
-  ) {
-    const decoder = new TextDecoder();
-    const deadline = Date.now() + 3000;
-    while (!seen.text.includes(wanted) && Date.now() < deadline) {
-      const chunk = await Promise.race([
-        reader.read(),
-        new Promise<null>((r) => setTimeout(() => r(null), 400)),
-      ]);
-      if (chunk?.value) seen.text += decoder.decode(chunk.value);
-      if (chunk?.done) break;
-    }
-    return seen.text.includes(wanted);
-  }
-
   it('streams a snapshot, then approvals, restyles and removals, and ends on rotation', async () => {
     const { h, post, base, display } = await setup('pre');
     const a = await post({ message: 'will be approved' });
@@ -440,5 +460,200 @@ describe('the displays screens', () => {
     expect((await h.app.request('/displays', { headers: BROWSER })).status).toBe(303);
     expect(h.count('displays')).toBe(1);
     expect(auditRows(h).filter((r) => r.action === 'display.rotate')).toEqual([]);
+  });
+});
+
+/** Event streams a test opens; every one still open is closed when the test ends. */
+function eventStreams(h: Harness) {
+  const open: (() => Promise<void>)[] = [];
+  onTestFinished(async () => {
+    await Promise.all(open.map((close) => close()));
+  });
+  const connect = async (base: string) => {
+    const controller = new AbortController();
+    const res = await h.app.request(`${base}/events`, { signal: controller.signal });
+    const reader = res.status === 200 ? res.body!.getReader() : undefined;
+    const close = async () => {
+      controller.abort();
+      await (reader ?? res.body)?.cancel().catch(() => undefined);
+    };
+    open.push(close);
+    return { res, reader: reader!, seen: { text: '' }, close };
+  };
+  return {
+    /** Opens a stream; a 200 one is read until its snapshot. */
+    async open(base: string) {
+      const stream = await connect(base);
+      if (stream.res.status === 200) {
+        expect(await readUntil(stream.reader, stream.seen, 'event: snapshot')).toBe(true);
+      }
+      return stream;
+    },
+    /** Opens a stream once a slot is free (freeing one is asynchronous), within 10 s. */
+    async openOnceFree(base: string) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const stream = await this.open(base);
+        if (stream.res.status !== 503 || Date.now() > deadline) return stream;
+        await stream.close();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+const refusal = async (res: Response) => {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('30');
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  return ((await res.json()) as { error: { code: string; message: string } }).error;
+};
+
+describe('limits on open event streams', () => {
+  const LIMITS = { displayStreamsPerDisplay: 2, displayStreamsTotal: 3 };
+
+  it('refuses streams past the per-display and the total limit with 503 and Retry-After', async () => {
+    const { h, base, channelId } = await setup('post', false, LIMITS);
+    const lobby = createDisplay(
+      h.deps,
+      { name: 'Lobby', channelIds: [channelId], isPublic: true },
+      'test',
+    );
+    const streams = eventStreams(h);
+    expect((await streams.open(base)).res.status).toBe(200);
+    expect((await streams.open(base)).res.status).toBe(200);
+    expect(await refusal((await streams.open(base)).res)).toEqual({
+      code: 'too_many_streams',
+      message:
+        'this display already has 2 open event streams; read feed.json instead, or try again in 30 seconds',
+    });
+    // The other formats still answer.
+    expect((await h.app.request(`${base}/feed.json`)).status).toBe(200);
+    expect((await h.app.request(`${base}/overlay`)).status).toBe(200);
+
+    // Another display has room of its own, until the server's total is reached.
+    expect((await streams.open(`/display/${lobby.token}`)).res.status).toBe(200);
+    const past = await refusal((await streams.open(`/display/public/${lobby.id}`)).res);
+    expect(past.message).toMatch(/^this server already has 3 open event streams/);
+  });
+
+  it('frees the slot of a stream whose client left, and of streams a rotation ended', async () => {
+    const { h, base, display } = await setup('post', false, LIMITS);
+    const streams = eventStreams(h);
+    const first = await streams.open(base);
+    const second = await streams.open(base);
+    expect([first.res.status, second.res.status]).toEqual([200, 200]);
+    await refusal((await streams.open(base)).res);
+
+    // The client goes away (what the server sees when a browser source is closed).
+    await first.close();
+    const third = await streams.openOnceFree(base);
+    expect(third.res.status).toBe(200);
+    await refusal((await streams.open(base)).res);
+
+    // A rotated token ends both open streams with `gone`: their slots are free again.
+    const { token } = rotateDisplayToken(h.deps, { displayId: display.id }, 'test');
+    expect(await readUntil(second.reader, second.seen, 'event: gone')).toBe(true);
+    expect(await readUntil(third.reader, third.seen, 'event: gone')).toBe(true);
+    const renewed = `/display/${token}`;
+    expect((await streams.openOnceFree(renewed)).res.status).toBe(200);
+    expect((await streams.openOnceFree(renewed)).res.status).toBe(200);
+    await refusal((await streams.open(renewed)).res);
+  });
+});
+
+describe('stored times out of range', () => {
+  it('keeps every display output working, ordering such messages by their arrival', async () => {
+    const { h, post, base } = await setup('post');
+    await post({ message: 'second' }); // sent 12:12
+    await post({ message: 'third' }); // sent 12:13; "first" was sent 12:11
+    const bogus: [string, unknown][] = [
+      ['past what a Date holds', 8.64e15 + 1],
+      ['in nanoseconds', 1.7e18],
+      ['negative', -1],
+      ['before what a Date holds', -8.64e15 - 1],
+      ['in year 9999', Date.UTC(9999, 11, 31)],
+      ['in year 0000', Date.parse('0000-01-01T00:00:00Z')],
+      ['infinite', Infinity],
+      ['not a number', 'not a time'],
+    ];
+    // Received between "first" and "second": that is where they belong.
+    const receivedAt = Date.UTC(2026, 4, 1, 12, 11, 30);
+    const insert = h.db.$client.prepare(
+      `INSERT INTO messages (source_id, external_id, channel_id, sender_id, screen_name, text,
+         sent_at, received_at, delivery_id)
+       SELECT source_id, ?, channel_id, sender_id, screen_name, ?, ?, ?, delivery_id
+       FROM messages WHERE id = ?`,
+    );
+    bogus.forEach(([label, sentAt], i) => {
+      insert.run(`bogus-${i}`, `sent ${label}`, sentAt, receivedAt, idOf(h, 1));
+    });
+    const bogusTexts = bogus.map(([label]) => `sent ${label}`).reverse();
+    const expected = ['third', 'second', ...bogusTexts, 'first'];
+
+    const f = await feed(h, base);
+    expect(texts(f)).toEqual(expected);
+    const sentAt = new Map(f.items.map((i) => [i.text, i.sentAt]));
+    for (const text of bogusTexts) expect(sentAt.get(text)).toBe('2026-05-01T12:11:30.000Z');
+
+    const rss = await h.app.request(`${base}/feed.rss`);
+    expect(rss.status).toBe(200);
+    const items = findAll(parseXml(await rss.text()), 'item');
+    expect(items.map((i) => findAll(i, 'description')[0]!.text)).toEqual(expected);
+    for (const item of items) {
+      expect(findAll(item, 'pubDate')[0]!.text).toMatch(/^\w{3}, \d\d \w{3} 2026 /);
+    }
+
+    const overlay = await h.app.request(`${base}/overlay?limit=50`);
+    expect(overlay.status).toBe(200);
+    const html = await overlay.text();
+    for (const text of expected) expect(html).toContain(`<bdi class="text">${text}</bdi>`);
+
+    const streams = eventStreams(h);
+    const live = await streams.open(base);
+    expect(live.res.status).toBe(200);
+    for (const text of expected) expect(live.seen.text).toContain(`"text":"${text}"`);
+    await post({ message: 'fourth' });
+    expect(await readUntil(live.reader, live.seen, '"text":"fourth"')).toBe(true);
+  });
+
+  it('pins no message on top or at the bottom with a send time of year 9999 or 0000', async () => {
+    const { h, post, base } = await setup('post');
+    const late = await post({ message: 'claims year 9999' });
+    await post({ message: 'sent 12:13' });
+    const early = await post({ message: 'claims year 0000' });
+    const set = h.db.$client.prepare(
+      'UPDATE messages SET sent_at = ?, received_at = ? WHERE id = ?',
+    );
+    set.run(Date.UTC(9999, 11, 31, 23, 59), Date.UTC(2026, 4, 1, 12, 11, 30), late);
+    set.run(Date.parse('0000-01-01T00:00:00Z'), Date.UTC(2026, 4, 1, 12, 14), early);
+    expect(texts(await feed(h, base))).toEqual([
+      'claims year 0000',
+      'sent 12:13',
+      'claims year 9999',
+      'first',
+    ]);
+  });
+});
+
+describe('right-to-left overrides on displays', () => {
+  it('isolates screen names and texts, and shows them unchanged', async () => {
+    const { h, post, base, channelId } = await setup('post');
+    setChannelSettings(h.deps, { channelId, actor: 'test', screenNames: 'show' });
+    const name = '\u202Enimda\u202C';
+    const text = 'see gnp.exe\u202E here';
+    await post({ message: text, screen_name: name });
+
+    const html = await (await h.app.request(`${base}/overlay`)).text();
+    expect(html).toContain(`<bdi class="name">${name}</bdi><bdi class="text">${text}</bdi>`);
+    expect(html).not.toMatch(/<span class="(name|text)">/);
+
+    // Public feeds carry the text as sent: no visible markers.
+    const f = await feed(h, base);
+    expect(f.items[0]).toMatchObject({ screenName: name, text });
+    const rss = parseXml(await (await h.app.request(`${base}/feed.rss`)).text());
+    const item = findAll(rss, 'item')[0]!;
+    expect(findAll(item, 'title')[0]!.text).toBe(`\u2068${name}\u2069: \u2068${text}\u2069`);
+    expect(findAll(item, 'description')[0]!.text).toBe(text);
   });
 });
