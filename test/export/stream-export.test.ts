@@ -1,8 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decideMessage } from '../../src/moderation/decide-message.ts';
 import { EXPORTS } from '../../src/export/export-queries.ts';
 import { streamExport } from '../../src/export/stream-export.ts';
+import { buildExportDatabase } from '../bench/export-bench.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { addFixtureSource } from '../helpers/sources.ts';
@@ -125,7 +128,33 @@ describe('streamExport', () => {
     expect(result.completed).toBe(false);
     const full = streamExport(h.deps.config.databasePath, 'messages', {});
     await collect(full);
-    expect(await full.finished).toEqual({ rows: HOSTILE.length, completed: true });
+    expect(await full.finished).toEqual({ rows: HOSTILE.length, completed: true, stalled: false });
+  });
+
+  it('ends an export whose reader takes nothing, letting go of its snapshot and its thread', async () => {
+    const h = createHarness();
+    const path = h.deps.config.databasePath;
+    buildExportDatabase(path, 5000);
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    const run = streamExport(path, 'messages', {}, { stallTimeoutMs: 1000 });
+    // The reader asks once (the buffers fill, a worker quotes), then takes nothing more.
+    run.csv.read(0);
+    await vi.waitFor(() => expect(run.rowsSoFar()).toBeGreaterThan(0), { timeout: 10_000 });
+    // A checkpoint cannot finish while the export holds its read transaction open.
+    const writer = new Database(path, { timeout: 0 });
+    onTestFinished(() => {
+      writer.close();
+    });
+    const checkpoint = () => {
+      writer.prepare("UPDATE messages SET text = 'changed' WHERE id = 1").run();
+      return (writer.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy;
+    };
+    expect(checkpoint()).toBe(1);
+
+    expect(await run.finished).toMatchObject({ completed: false, stalled: true });
+    expect(run.rowsSoFar()).toBeLessThan(5000);
+    expect(checkpoint()).toBe(0);
+    expect(terminate).toHaveBeenCalled();
   });
 
   it('writes every row whatever a time or JSON column holds, marking what is no valid value', async () => {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { exportSlotsOf } from '../../src/export/export-slots.ts';
 import { languageDetectionSettled } from '../../src/language/detect-language.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { BROWSER, signedIn } from '../helpers/dashboard.ts';
@@ -39,7 +40,7 @@ describe('GET /export/:kind.csv', () => {
     );
     const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.text)).toEqual(['mail a@example.org']);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(exportSlotsOf(h.deps).running()).toBe(0));
     const audit = h.db.$client
       .prepare("SELECT actor, target_id, details_json FROM audit_log WHERE action = 'export'")
       .get() as {
