@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { accountActor, ROLES } from '../auth/account-fields.ts';
+import { accountActor, ROLES, type Role } from '../auth/account-fields.ts';
 import { DomainError } from '../errors.ts';
 import { EXPORT_KINDS, type ExportFilters, type ExportKind } from '../export/export-queries.ts';
 import { exportSlotsOf } from '../export/export-slots.ts';
@@ -52,6 +52,18 @@ function filtersOf(c: Context<AppEnv>): { filters: ExportFilters; bom: boolean }
 }
 
 /**
+ * Who may export each log: the roles of the screen that shows it. Messages, their flags and
+ * decisions are on the queue, /messages and the item view (every role); the audit log only
+ * on /audit (admins and auditors).
+ */
+export const EXPORT_ROLES: Record<ExportKind, readonly Role[]> = {
+  messages: ROLES,
+  flags: ROLES,
+  decisions: ROLES,
+  audit: ['admin', 'auditor'],
+};
+
+/**
  * `GET /export/:kind.csv`: the whole result of the current filters as CSV, streamed as it is
  * read (it starts at once, and stops when the client goes away), audited with actor, filters
  * and row count when it ends. Exports running at once are capped per account and in all
@@ -89,9 +101,12 @@ function exportCsv(c: Context<AppEnv>, kind: ExportKind) {
   return c.body(Readable.toWeb(run.csv) as ReadableStream);
 }
 
-export const exportRoutes = new Hono<AppEnv>().get('/export/:file', requireRole(...ROLES), (c) => {
-  const kind = c.req.param('file').replace(/\.csv$/, '') as ExportKind;
-  if (!EXPORT_KINDS.includes(kind))
-    throw new DomainError('not_found', `no export named ${c.req.param('file')}`);
-  return exportCsv(c, kind);
+export const exportRoutes = new Hono<AppEnv>();
+for (const kind of EXPORT_KINDS) {
+  exportRoutes.get(`/export/${kind}.csv`, requireRole(...EXPORT_ROLES[kind]), (c) =>
+    exportCsv(c, kind),
+  );
+}
+exportRoutes.get('/export/:file', requireRole(...ROLES), (c) => {
+  throw new DomainError('not_found', `no export named ${c.req.param('file')}`);
 });

@@ -116,3 +116,33 @@ describe('GET /export/:kind.csv', () => {
     expect(await csvOf('open=1&lang=und')).not.toContain('second pending');
   });
 });
+
+describe('who may export what: the roles of the screen each export comes from', () => {
+  const SIGNED_OUT = 'signed out';
+  // Log, the screen showing it, and the status for admin, moderator, auditor, signed out.
+  const TABLE = [
+    ['messages', '/messages', 200, 200, 200, 401],
+    ['flags', '/', 200, 200, 200, 401],
+    ['decisions', '/messages/1', 200, 200, 200, 401],
+    ['audit', '/audit', 200, 403, 200, 401],
+  ] as const;
+  const ROLES_AND_NONE = ['admin', 'moderator', 'auditor', SIGNED_OUT] as const;
+
+  it.each(TABLE)('/export/%s.csv as on %s', async (kind, screen, ...statuses) => {
+    const h = await setup();
+    for (const [i, role] of ROLES_AND_NONE.entries()) {
+      const cookie = role === SIGNED_OUT ? '' : (await signedIn(h, role)).cookie;
+      const headers = { cookie, accept: 'application/json' };
+      const res = await h.app.request(`/export/${kind}.csv`, { headers });
+      await res.text();
+      expect({ role, status: res.status }).toEqual({ role, status: statuses[i] });
+      // The screen admits exactly the same roles.
+      const page = await h.app.request(screen, { headers });
+      await page.text();
+      expect({ role, screen: page.status }).toEqual({ role, screen: statuses[i] });
+    }
+    await vi.waitFor(() => expect(exportSlotsOf(h.deps).running()).toBe(0));
+    const allowed = ROLES_AND_NONE.filter((_, i) => statuses[i] === 200).length;
+    expect(h.count('audit_log', "action = 'export'")).toBe(allowed);
+  });
+});
