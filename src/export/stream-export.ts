@@ -88,6 +88,12 @@ export type ExportOptions = {
    * (a download that stopped reading); without it the export waits as long as the reader.
    */
   stallTimeoutMs?: number;
+  /**
+   * How to break off a stalled reader, so that it ends without an error of the export's own
+   * (which a server would report); `csv` must then be destroyed, as it is at the latest at the
+   * watch's next check. Without it `csv` is destroyed with ExportStalledError at once.
+   */
+  onStall?: () => void;
 };
 
 /**
@@ -159,7 +165,7 @@ export function streamExport(
   }
   let settle: (result: ExportResult) => void = () => undefined;
   const finished = new Promise<ExportResult>((resolve) => (settle = resolve));
-  const watch = stallWatch(options.stallTimeoutMs);
+  const watch = stallWatch(options.stallTimeoutMs, options.onStall);
   const csv = Readable.from(watch.wrap(chunks()), {
     objectMode: false,
     highWaterMark: 64 * 1024,
@@ -172,7 +178,7 @@ export function streamExport(
     settle({
       rows: count,
       completed: error === undefined || error === null,
-      stalled: error instanceof ExportStalledError,
+      stalled: watch.stalled(),
     });
   });
   return { csv, finished, rowsSoFar: () => count };
@@ -227,14 +233,17 @@ function batchQuoter() {
 
 /**
  * Watches whether the reader of `csv` takes bytes. The export counts as stalled while it waits
- * for the reader (not while it reads or quotes rows) and the reader takes nothing: then `csv`
- * is destroyed with ExportStalledError, which lets go of everything the export holds. Bytes
- * taken are those yielded minus those still buffered, so a reader that drains the last
- * buffered bytes slowly is not stalled.
+ * for the reader (not while it reads or quotes rows) and the reader takes nothing: then
+ * `onStall` breaks off the reader (an HTTP answer ends its connection, which cancels `csv`), or
+ * without one `csv` is destroyed with ExportStalledError; either lets go of everything the
+ * export holds. Should `csv` still be open at the next check, it is destroyed then. Bytes taken
+ * are those yielded minus those still buffered, so a reader that drains the last buffered
+ * bytes slowly is not stalled.
  */
-function stallWatch(timeoutMs: number | undefined) {
+function stallWatch(timeoutMs: number | undefined, onStall: (() => void) | undefined) {
   let producing = false;
   let yielded = 0;
+  let stalled = false;
   let timer: NodeJS.Timeout | undefined;
   return {
     async *wrap(source: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
@@ -251,25 +260,30 @@ function stallWatch(timeoutMs: number | undefined) {
       if (timeoutMs === undefined) return;
       let lastTaken = -1;
       let lastProgress = performance.now();
+      const check = () => {
+        if (stalled) {
+          csv.destroy(new ExportStalledError(timeoutMs));
+          return;
+        }
+        const taken = yielded - csv.readableLength;
+        const now = performance.now();
+        if (producing || taken !== lastTaken) {
+          lastTaken = taken;
+          lastProgress = now;
+        } else if (now - lastProgress > timeoutMs) {
+          stalled = true;
+          if (onStall) onStall();
+          else csv.destroy(new ExportStalledError(timeoutMs));
+        }
+      };
       // Checked four times per timeout: a stall ends at most a quarter of it late.
-      timer = setInterval(
-        () => {
-          const taken = yielded - csv.readableLength;
-          const now = performance.now();
-          if (producing || taken !== lastTaken) {
-            lastTaken = taken;
-            lastProgress = now;
-          } else if (now - lastProgress > timeoutMs) {
-            csv.destroy(new ExportStalledError(timeoutMs));
-          }
-        },
-        Math.max(10, Math.floor(timeoutMs / 4)),
-      );
+      timer = setInterval(check, Math.max(10, Math.floor(timeoutMs / 4)));
       timer.unref();
     },
     stop(): void {
       clearInterval(timer);
     },
+    stalled: () => stalled,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { accountActor, ROLES, type Role } from '../auth/account-fields.ts';
@@ -74,11 +75,14 @@ function exportCsv(c: Context<AppEnv>, kind: ExportKind) {
   const { filters, bom } = filtersOf(c);
   const { deps, session } = c.var;
   const release = exportSlotsOf(deps).take(session!.account.id);
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   let run: ExportRun;
   try {
     run = streamExport(deps.config.databasePath, kind, filters, {
       bom,
       stallTimeoutMs: deps.config.exportStallTimeoutMs,
+      // Closing the connection cancels the body: the server logs no error for the stall.
+      onStall: outgoing && (() => outgoing.destroy()),
     });
   } catch (error) {
     release();

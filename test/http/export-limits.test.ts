@@ -1,9 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { pino } from 'pino';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Config } from '../../src/config.ts';
+import { createSession } from '../../src/auth/create-session.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openDb } from '../../src/db/client.ts';
 import { exportSlotsOf } from '../../src/export/export-slots.ts';
 import { streamExport } from '../../src/export/stream-export.ts';
 import { buildExportDatabase } from '../bench/export-bench.ts';
+import { startServer } from '../../src/server.ts';
+import { seedAccount } from '../helpers/accounts.ts';
 import { BROWSER, signedIn } from '../helpers/dashboard.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 
@@ -132,4 +141,58 @@ describe('export caps', () => {
       })(),
     ).rejects.toThrow();
   });
+
+  it('breaks off a stalled download over a real connection, and logs no error for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modhook-export-stall-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'modhook.db');
+    // More CSV than the connection's buffers on both ends hold.
+    buildExportDatabase(databasePath, 100_000);
+    const config = {
+      ...loadConfig({ EXPORT_STALL_TIMEOUT_MS: '1000', EXPORTS_PER_ACCOUNT: '1' }),
+      port: 0,
+      databasePath,
+      logLevel: 'silent' as const,
+    };
+    const db = openDb(databasePath);
+    const deps = { db, config, now: Date.now, log: pino({ level: 'silent' }) };
+    const account = await seedAccount({ db, deps }, { role: 'moderator' });
+    const { token } = createSession(db, account.id, Date.now());
+    db.$client.close();
+    const running = await startServer(config);
+    onTestFinished(() => running.close());
+    // What the HTTP server prints when a response body fails.
+    const printed = [vi.spyOn(console, 'error'), vi.spyOn(console, 'info')];
+
+    const socket = connect(Number(new URL(running.url).port), '127.0.0.1');
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    socket.write(
+      'GET /export/messages.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `Cookie: modhook_session=${token}\r\n\r\n`,
+    );
+    const head = await new Promise<string>((resolve) =>
+      socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))),
+    );
+    socket.pause();
+    expect(head).toMatch(/^HTTP\/1\.1 200 /);
+
+    // The server ends the export; the slot is free again.
+    await vi.waitFor(() => expect(exportSlotsOf(running.deps).running()).toBe(0), {
+      timeout: 15_000,
+    });
+    const audit = running.deps.db.$client
+      .prepare("SELECT details_json FROM audit_log WHERE action = 'export'")
+      .pluck()
+      .get() as string;
+    expect(JSON.parse(audit)).toMatchObject({ completed: false, stalled: true });
+    for (const spy of printed) expect(spy).not.toHaveBeenCalled();
+    // The connection was broken off: the chunked body lacks its last, empty chunk.
+    let rest = '';
+    socket.on('data', (chunk: Buffer) => (rest += chunk.toString('latin1')));
+    await new Promise((resolve) => socket.once('close', resolve).resume());
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.endsWith('\r\n0\r\n\r\n')).toBe(false);
+  }, 60_000);
 });
