@@ -24,14 +24,35 @@ let cachedDate = '';
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
-/** Epoch milliseconds as ISO 8601 UTC (`2026-05-01T12:34:56.123Z`), or empty. */
-export function isoTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '';
+/** The furthest a JavaScript date reaches either side of 1970 (±100,000,000 days). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * A stored value that is no time a date can show (out of range, not a number): written
+ * as a marker with the value, so the row is kept and the value can be found.
+ */
+export function invalidTime(value: unknown): string {
+  return `invalid time: ${typeof value === 'number' || typeof value === 'string' ? value : typeof value}`;
+}
+
+/**
+ * Epoch milliseconds as ISO 8601 UTC (`2026-05-01T12:34:56.123Z`; years past 9999 or before 0
+ * as `+275760-09-13T…`; a fraction of a millisecond cut off, as Date does), empty for null, and a
+ * marker (`invalid time: …`) for anything else: one bad stored value must not break an export.
+ */
+export function isoTime(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  // `!(… <= …)` is true for NaN too.
+  if (typeof value !== 'number' || !(value <= MAX_TIME_MS && value >= -MAX_TIME_MS)) {
+    return invalidTime(value);
+  }
+  const ms = Number.isInteger(value) ? value : Math.trunc(value);
   // Exports write millions of times, mostly of the same few days: the date part is cached.
   const day = Math.floor(ms / DAY_MS);
   if (day !== cachedDay) {
     cachedDay = day;
-    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    // Everything up to the "T", however many digits the year has.
+    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, -13);
   }
   const rest = ms - day * DAY_MS;
   const h = Math.floor(rest / 3_600_000);

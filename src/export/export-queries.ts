@@ -100,20 +100,45 @@ function conditions(
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : 'WHERE 1', params };
 }
 
+/** What a JSON cell that does not hold what it should is written as: the row is kept. */
+const invalidJson = (what: string, json: unknown) => csvCell(`invalid ${what}: ${String(json)}`);
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
 /** "👍 3; 🚩 1" from a reaction snapshot. */
-function reactionSummary(json: string | number | null | undefined): string {
-  if (typeof json !== 'string' || json === '{}') return '';
-  const snapshot = JSON.parse(json) as Record<string, string[]>;
+function reactionSummary(json: Value | undefined): string | number {
+  if (json === null || json === undefined || json === '{}') return '';
+  const snapshot = typeof json === 'string' ? parseJson(json) : undefined;
+  if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot)) {
+    return invalidJson('reactions', json);
+  }
   // One loop rather than filter/map/join: one export may summarise a million snapshots.
   let summary = '';
   for (const [emoji, users] of Object.entries(snapshot)) {
-    if (users.length > 0) summary += `${summary ? '; ' : ''}${emoji} ${users.length}`;
+    if (Array.isArray(users) && users.length > 0) {
+      summary += `${summary ? '; ' : ''}${emoji} ${users.length}`;
+    }
   }
-  return summary;
+  return csvCell(summary);
 }
 
-const text = (v: string | number | null | undefined) =>
-  csvCell(v === null || v === undefined ? null : String(v));
+/** "lowercase nfkc" from a flag's list of transformations. */
+function transformations(json: Value | undefined): string | number {
+  if (json === null || json === undefined) return '';
+  const list = typeof json === 'string' ? parseJson(json) : undefined;
+  if (!Array.isArray(list)) return invalidJson('transformations', json);
+  return csvCell(list.join(' '));
+}
+
+const text = (v: Value | undefined) => csvCell(v === null || v === undefined ? null : String(v));
+/** A number column as it is; anything else stored there as guarded text. */
+const num = (v: Value | undefined) => (typeof v === 'number' ? v : text(v));
 
 /** The messages export's query; with `page`, one page of it after an id (keyset paging). */
 function messagesQuery(f: ExportFilters, page?: number) {
@@ -211,10 +236,10 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
         text(screenName),
         text(body),
         text(language),
-        isoTime(sentAt as number),
-        isoTime(receivedAt as number),
+        isoTime(sentAt),
+        isoTime(receivedAt),
         text(state),
-        csvCell(reactionSummary(reactions)),
+        reactionSummary(reactions),
         String(counts?.open ?? 0),
         String(counts?.all ?? 0),
       ];
@@ -263,25 +288,25 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
     },
     cells: (r) => [
       r.id!,
-      r.message_id ?? '',
+      num(r.message_id),
       text(r.external_id),
       text(r.channel),
       text(r.sender),
       text(r.origin),
-      r.rule_id ?? '',
+      num(r.rule_id),
       text(r.rule_name),
-      r.rule_version ?? '',
+      num(r.rule_version),
       text(r.severity),
       text(r.status),
       text(r.reason),
-      r.span_start ?? '',
-      r.span_end ?? '',
+      num(r.span_start),
+      num(r.span_end),
       text(r.matched_text),
       text(r.normalized_text),
-      csvCell((JSON.parse(String(r.transformations_json)) as string[]).join(' ')),
+      transformations(r.transformations_json),
       text(r.decision),
       text(r.actor),
-      isoTime(r.created_at as number),
+      isoTime(r.created_at),
     ],
   },
   decisions: {
@@ -313,7 +338,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
     },
     cells: (r) => [
       r.id!,
-      r.message_id!,
+      num(r.message_id),
       text(r.external_id),
       text(r.channel),
       text(r.verdict),
@@ -321,7 +346,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       text(r.actor),
       csvCell(r.automatic === 1),
       text(r.note),
-      isoTime(r.created_at as number),
+      isoTime(r.created_at),
     ],
   },
   audit: {
@@ -353,7 +378,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
     },
     cells: (r) => [
       r.id!,
-      isoTime(r.at as number),
+      isoTime(r.at),
       text(r.actor),
       text(r.action),
       text(r.target_type),

@@ -38,6 +38,30 @@ describe('isoTime', () => {
     },
   );
 
+  it.each([8.64e15, -8.64e15, 253_402_300_800_000, -62_167_219_200_001])(
+    'matches Date.toISOString for %d, past year 9999 or before year 0 too',
+    (ms) => {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    },
+  );
+
+  it('cuts a fraction of a millisecond off, as Date does', () => {
+    expect(isoTime(1_777_638_896_123.9)).toBe('2026-05-01T12:34:56.123Z');
+    expect(isoTime(-1.5)).toBe('1969-12-31T23:59:59.999Z');
+  });
+
+  it.each([
+    [1.7e18, 'invalid time: 1700000000000000000'],
+    [8.64e15 + 1, 'invalid time: 8640000000000001'],
+    [-8.64e15 - 1, 'invalid time: -8640000000000001'],
+    [Number.NaN, 'invalid time: NaN'],
+    [Number.POSITIVE_INFINITY, 'invalid time: Infinity'],
+    ['2026-05-01', 'invalid time: 2026-05-01'],
+    [Buffer.from('x'), 'invalid time: object'],
+  ])('marks %s, which no date can show, without throwing', (value, marker) => {
+    expect(isoTime(value)).toBe(marker);
+  });
+
   it('is empty for no time', () => {
     expect(isoTime(null)).toBe('');
   });

@@ -41,6 +41,10 @@ describe('messages export cells', () => {
     ['{"👍":["a"],"🚩":[],"❤️":["a","b","c"]}', '👍 1; ❤️ 3'],
     ['{"__proto__":["a"],"x":["b"]}', '__proto__ 1; x 1'],
     ['{"=":["b"]}', "'= 1"],
+    ['{"👍":null,"🚩":"a","❤️":["a"]}', '❤️ 1'],
+    ['not json', 'invalid reactions: not json'],
+    ['null', 'invalid reactions: null'],
+    ['[1,2]', 'invalid reactions: [1,2]'],
   ])('summarises reactions %j as %j', (snapshot, summary) => {
     expect(cells(snapshot)[11]).toBe(summary);
   });

@@ -1,8 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { decideMessage } from '../../src/moderation/decide-message.ts';
 import { EXPORTS } from '../../src/export/export-queries.ts';
 import { streamExport } from '../../src/export/stream-export.ts';
+import { buildExportDatabase } from '../bench/export-bench.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { addFixtureSource } from '../helpers/sources.ts';
@@ -125,6 +128,111 @@ describe('streamExport', () => {
     expect(result.completed).toBe(false);
     const full = streamExport(h.deps.config.databasePath, 'messages', {});
     await collect(full);
-    expect(await full.finished).toEqual({ rows: HOSTILE.length, completed: true });
+    expect(await full.finished).toEqual({ rows: HOSTILE.length, completed: true, stalled: false });
+  });
+
+  it('ends an export whose reader takes nothing, letting go of its snapshot and its thread', async () => {
+    const h = createHarness();
+    const path = h.deps.config.databasePath;
+    buildExportDatabase(path, 5000);
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    const run = streamExport(path, 'messages', {}, { stallTimeoutMs: 1000 });
+    // The reader asks once (the buffers fill, a worker quotes), then takes nothing more.
+    run.csv.read(0);
+    await vi.waitFor(() => expect(run.rowsSoFar()).toBeGreaterThan(0), { timeout: 10_000 });
+    // A checkpoint cannot finish while the export holds its read transaction open.
+    const writer = new Database(path, { timeout: 0 });
+    onTestFinished(() => {
+      writer.close();
+    });
+    const checkpoint = () => {
+      writer.prepare("UPDATE messages SET text = 'changed' WHERE id = 1").run();
+      return (writer.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy;
+    };
+    expect(checkpoint()).toBe(1);
+
+    expect(await run.finished).toMatchObject({ completed: false, stalled: true });
+    expect(run.rowsSoFar()).toBeLessThan(5000);
+    expect(checkpoint()).toBe(0);
+    expect(terminate).toHaveBeenCalled();
+  });
+
+  it('writes every row whatever a time or JSON column holds, marking what is no valid value', async () => {
+    const { h } = await setup();
+    await postSigned(
+      h,
+      addFixtureSource(h).id,
+      textPayload({ message_id: 50, message: 'mail x@example.org' }),
+      eventyayFixtures.secret,
+    );
+    const sql = h.db.$client;
+    const id50 = sql.prepare("SELECT id FROM messages WHERE external_id = '50'").pluck().get();
+    decideMessage(
+      h.deps,
+      { messageId: id50 as number, verdict: 'reject', basisDecisionId: null },
+      'account:ana',
+    );
+    const bad = [1.7e18, 8.64e15 + 1, -8.64e15 - 1, 'soon', Number.POSITIVE_INFINITY, 2 ** 70];
+    const setSentAt = sql.prepare('UPDATE messages SET sent_at = ? WHERE external_id = ?');
+    bad.forEach((value, i) => setSentAt.run(value, String(i + 1)));
+    sql
+      .prepare(
+        "UPDATE messages SET received_at = -1, reactions_json = 'not json' WHERE external_id = '7'",
+      )
+      .run();
+    sql
+      .prepare(
+        `UPDATE messages SET received_at = 1.5, reactions_json = '{"👍":null,"🚩":["a"]}' WHERE external_id = '8'`,
+      )
+      .run();
+    sql.prepare(`UPDATE messages SET reactions_json = '"=1+1"' WHERE external_id = '9'`).run();
+    sql
+      .prepare(
+        "UPDATE flags SET created_at = 1.7e18, transformations_json = 'oops', span_start = '=1+1'",
+      )
+      .run();
+    sql.prepare('UPDATE decisions SET created_at = -1e17').run();
+    sql.prepare('UPDATE audit_log SET at = 8.64e15 + 1').run();
+
+    const rows = async (kind: keyof typeof EXPORTS) => {
+      const run = streamExport(h.deps.config.databasePath, kind, {});
+      const parsed = parse(await collect(run), { columns: true }) as Record<string, string>[];
+      expect(await run.finished).toMatchObject({ completed: true, rows: parsed.length });
+      return parsed;
+    };
+    const messages = await rows('messages');
+    expect(messages).toHaveLength(h.count('messages'));
+    expect(messages.slice(0, 6).map((m) => m.sent_at)).toEqual([
+      'invalid time: 1700000000000000000',
+      'invalid time: 8640000000000001',
+      'invalid time: -8640000000000001',
+      'invalid time: soon',
+      'invalid time: Infinity',
+      'invalid time: 1.1805916207174113e+21',
+    ]);
+    expect(messages[6]).toMatchObject({
+      received_at: '1969-12-31T23:59:59.999Z',
+      reactions: 'invalid reactions: not json',
+    });
+    expect(messages[7]).toMatchObject({
+      received_at: '1970-01-01T00:00:00.001Z',
+      reactions: '🚩 1',
+    });
+    expect(messages[8]!.reactions).toBe('invalid reactions: "=1+1"');
+    expect(messages[9]!.sent_at).toMatch(/^2026-05-01T\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const flags = await rows('flags');
+    expect(flags).toHaveLength(h.count('flags'));
+    expect(flags[0]).toMatchObject({
+      created_at: 'invalid time: 1700000000000000000',
+      transformations: 'invalid transformations: oops',
+      span_start: "'=1+1",
+    });
+    const decisions = await rows('decisions');
+    expect(decisions).toHaveLength(h.count('decisions'));
+    expect(decisions[0]!.created_at).toBe('invalid time: -100000000000000000');
+    const audit = await rows('audit');
+    expect(audit).toHaveLength(h.count('audit_log'));
+    expect(audit.every((a) => a.at === 'invalid time: 8640000000000001')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { exportSlotsOf } from '../../src/export/export-slots.ts';
 import { languageDetectionSettled } from '../../src/language/detect-language.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
 import { BROWSER, signedIn } from '../helpers/dashboard.ts';
@@ -39,7 +40,7 @@ describe('GET /export/:kind.csv', () => {
     );
     const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.text)).toEqual(['mail a@example.org']);
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(exportSlotsOf(h.deps).running()).toBe(0));
     const audit = h.db.$client
       .prepare("SELECT actor, target_id, details_json FROM audit_log WHERE action = 'export'")
       .get() as {
@@ -113,5 +114,35 @@ describe('GET /export/:kind.csv', () => {
     expect(await csvOf('open=1&origin=pending&lang=de')).toEqual(['second pending']);
     expect(await csvOf('open=1&lang=und')).toEqual(expect.arrayContaining(['first pending']));
     expect(await csvOf('open=1&lang=und')).not.toContain('second pending');
+  });
+});
+
+describe('who may export what: the roles of the screen each export comes from', () => {
+  const SIGNED_OUT = 'signed out';
+  // Log, the screen showing it, and the status for admin, moderator, auditor, signed out.
+  const TABLE = [
+    ['messages', '/messages', 200, 200, 200, 401],
+    ['flags', '/', 200, 200, 200, 401],
+    ['decisions', '/messages/1', 200, 200, 200, 401],
+    ['audit', '/audit', 200, 403, 200, 401],
+  ] as const;
+  const ROLES_AND_NONE = ['admin', 'moderator', 'auditor', SIGNED_OUT] as const;
+
+  it.each(TABLE)('/export/%s.csv as on %s', async (kind, screen, ...statuses) => {
+    const h = await setup();
+    for (const [i, role] of ROLES_AND_NONE.entries()) {
+      const cookie = role === SIGNED_OUT ? '' : (await signedIn(h, role)).cookie;
+      const headers = { cookie, accept: 'application/json' };
+      const res = await h.app.request(`/export/${kind}.csv`, { headers });
+      await res.text();
+      expect({ role, status: res.status }).toEqual({ role, status: statuses[i] });
+      // The screen admits exactly the same roles.
+      const page = await h.app.request(screen, { headers });
+      await page.text();
+      expect({ role, screen: page.status }).toEqual({ role, screen: statuses[i] });
+    }
+    await vi.waitFor(() => expect(exportSlotsOf(h.deps).running()).toBe(0));
+    const allowed = ROLES_AND_NONE.filter((_, i) => statuses[i] === 200).length;
+    expect(h.count('audit_log', "action = 'export'")).toBe(allowed);
   });
 });
