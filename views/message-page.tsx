@@ -71,8 +71,12 @@ export function MessagePageView(props: MessageView) {
           <HighlightedText text={m.text} spans={spans} />
           {m.originalText !== null ? (
             <div class="original-text">
-              <strong>Original text, before the rule scrubbed it</strong> (shown only here: the
-              chat, displays and exports have the text above):{' '}
+              <strong>
+                {m.text === ''
+                  ? 'Original text, blocked before delivery'
+                  : 'Original text, before the rule scrubbed it'}
+              </strong>{' '}
+              (shown only here: the chat, displays and exports have the text above):{' '}
               <HighlightedText text={m.originalText} spans={originalSpans} />
             </div>
           ) : null}

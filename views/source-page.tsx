@@ -27,6 +27,8 @@ const REASON_TEXT: Record<string, string> = {
   timestamp_out_of_tolerance: 'timestamp too far from now',
   unsupported_encoding: 'unsupported encoding',
   invalid_encoding: 'invalid gzip',
+  body_incomplete: 'connection closed mid-body',
+  duplicate: 'duplicate',
   not_before_send: 'not a before-send source',
   invalid_json: 'invalid JSON',
   invalid_payload: 'schema error',
@@ -36,7 +38,7 @@ const REASON_TEXT: Record<string, string> = {
 };
 
 export function reasonText(reason: string): string {
-  return REASON_TEXT[reason] ?? reason;
+  return Object.hasOwn(REASON_TEXT, reason) ? REASON_TEXT[reason]! : reason;
 }
 
 export type SecretsPanelProps = {

@@ -277,7 +277,12 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       return {
         sql: `SELECT f.id, f.message_id, m.external_id, c.external_id AS channel, s.external_id AS sender,
                 f.origin, f.rule_id, r.name AS rule_name, f.rule_version, f.severity, f.status, f.reason,
-                f.span_start, f.span_end, f.matched_text, f.normalized_text, f.transformations_json,
+                f.span_start, f.span_end,
+                -- What a pre-delivery check removed or blocked never leaves the item view.
+                CASE WHEN f.actor = 'before-send' THEN NULL ELSE f.matched_text END AS matched_text,
+                CASE WHEN f.actor = 'before-send' THEN NULL ELSE f.normalized_text END
+                  AS normalized_text,
+                f.transformations_json,
                 d.verdict AS decision, f.actor, f.created_at
               FROM flags f LEFT JOIN messages m ON m.id = f.message_id
               LEFT JOIN channels c ON c.id = m.channel_id LEFT JOIN senders s ON s.id = f.sender_id

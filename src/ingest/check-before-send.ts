@@ -186,8 +186,9 @@ function recordBeforeSend(
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
     const blocked = screen.action === 'block';
-    // What the chat gets: displays and exports show this; the original only moderators.
-    const published = screen.action === 'scrub' ? screen.text : candidate.text;
+    // What the chat gets (nothing, when blocked): displays and exports show this; the original
+    // only moderators, in the item view.
+    const published = screen.action === 'scrub' ? screen.text : blocked ? '' : candidate.text;
     const messageId = insertNewMessage(
       db,
       delivery,

@@ -159,6 +159,23 @@ describe('before-send: what a rule removed or blocked never reaches a display', 
     } finally {
       live.stop();
     }
+
+    // Exports carry what the chat got (nothing); moderators see the original in the item view.
+    expect(candidateOf(h)).toMatchObject({ text: '', original_text: BLOCKED });
+    const auditor = await signedIn(h, 'auditor');
+    const csv = await (
+      await h.app.request('/export/messages.csv', {
+        headers: { ...BROWSER, cookie: auditor.cookie },
+      })
+    ).text();
+    expect(csv).not.toContain('darn');
+    const moderator = await signedIn(h, 'moderator');
+    const page = await (
+      await h.app.request(`/messages/${Number(candidateOf(h).id)}`, {
+        headers: { ...BROWSER, cookie: moderator.cookie },
+      })
+    ).text();
+    expect(page).toContain('Original text, blocked before delivery');
   });
 
   it('shows and exports a scrubbed message with the scrubbed text only', async () => {
@@ -184,6 +201,13 @@ describe('before-send: what a rule removed or blocked never reaches a display', 
       })
     ).text();
     expect(csv).not.toContain('ana@example.com');
+    const flagsCsv = await (
+      await h.app.request('/export/flags.csv', {
+        headers: { ...BROWSER, cookie: auditor.cookie },
+      })
+    ).text();
+    expect(flagsCsv).toContain('scrubbed before delivery');
+    expect(flagsCsv).not.toContain('ana@example.com');
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.text)).toEqual(['first', SCRUBBED, 'after it']);
   });
