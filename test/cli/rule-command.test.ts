@@ -418,6 +418,8 @@ describe('modhook rule test TEXT', () => {
 describe('modhook rule test --history', () => {
   /** Stores messages through the real webhook ingest, sent `ago` ms before the real now. */
   async function storeMessages(h: Harness, messages: { text: string; ago: number }[]) {
+    // Received now too: a sent time more than a day after arrival would be replaced at ingest.
+    h.advance(Date.now() - h.deps.now());
     const source = addFixtureSource(h);
     let id = 100;
     for (const m of messages) {
