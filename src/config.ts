@@ -21,7 +21,7 @@ const booleanFlag = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** The environment modhook reads; ARCHITECTURE.md "Contracts" lists the same names. */
+/** The environment modhook reads; README's Configuration table lists the same names. */
 export const ConfigEnv = z.object({
   PORT: integerIn(1, 65_535).default(8787),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),

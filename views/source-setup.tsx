@@ -20,7 +20,7 @@ function isLocal(publicUrl: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
 
-/** What to do on the sender's side with the URL and secret (PROTOCOLS.md for Eventyay). */
+/** What to do on the sender's side with the URL and secret (docs/protocols.md for Eventyay). */
 export function SetupSteps(props: { kind: string; publicUrl: string }) {
   return (
     <div class="setup-steps">

@@ -11,7 +11,7 @@ import { parseDuration } from './parse-duration.ts';
 
 const ACTOR = 'cli';
 
-/** Printed on stderr whenever a source uses IHF's legacy scheme (PROTOCOLS.md, IHF). */
+/** Printed on stderr whenever a source uses IHF's legacy scheme (docs/protocols.md, IHF). */
 export const LEGACY_SCHEME_WARNING = [
   'WARNING: this source uses the legacy-prefix-hash scheme, SHA-256(secret ‖ body). It is not an',
   'HMAC and is open to length extension: anyone who saw one signed delivery can sign a longer',

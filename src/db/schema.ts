@@ -272,7 +272,7 @@ export const messages = sqliteTable(
 
 /**
  * Append-only reaction events. Keyed by their own id, never by the target's message id
- * (PROTOCOLS.md, emoji quirk); linked to the target by external id even before it arrives.
+ * (docs/protocols.md, emoji quirk); linked to the target by external id even before it arrives.
  */
 export const reactions = sqliteTable(
   'reactions',

@@ -9,7 +9,7 @@ import { errorBody } from './error-response.ts';
 import { limitedBodyReader } from './read-limited-body.ts';
 import { loggablePath } from './request-info.ts';
 
-/** `/hooks/:sourceId`: the URL a chat platform is given (ARCHITECTURE.md, HTTP contract). */
+/** `/hooks/:sourceId`: the URL a chat platform is given (docs/architecture.md, Contracts). */
 export const webhookRoutes = new Hono<AppEnv>()
   .get('/:sourceId', async (c) => {
     const { result, token } = await answerChallenge(c.var.deps, {

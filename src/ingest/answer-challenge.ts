@@ -10,7 +10,7 @@ import { recordRejection } from './record-rejection.ts';
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**
- * Answers a sender's URL check (`GET /hooks/:sourceId?challenge=T`, PROTOCOLS.md): the token is
+ * Answers a sender's URL check (`GET /hooks/:sourceId?challenge=T`, docs/protocols.md): the token is
  * echoed for an active source. Recorded as a delivery of kind `challenge`, so an organiser can
  * see that the platform checked the URL.
  */

@@ -1,6 +1,6 @@
 /**
  * What a webhook request came to. The status is part of the contract with senders
- * (ARCHITECTURE.md, HTTP) and is recorded on the delivery row, so it is decided here, once.
+ * (docs/architecture.md, Contracts) and is recorded on the delivery row, so it is decided here, once.
  */
 export type RejectionReason =
   | 'unknown_source'

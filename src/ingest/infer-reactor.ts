@@ -2,7 +2,7 @@ import type { ReactionSnapshot } from './incoming-event.ts';
 
 /**
  * Infers who reacted from the target's snapshot before and after one reaction event (Eventyay
- * does not send the reactor's id: PROTOCOLS.md, emoji quirk). For an add, the one user who is
+ * does not send the reactor's id: docs/protocols.md, emoji quirk). For an add, the one user who is
  * new under the emoji; for a remove, the one user who left it. With no earlier snapshot, an add
  * whose emoji has exactly one user names that user. Returns null whenever it is not certain.
  */

@@ -9,7 +9,7 @@ import type { ActorIdentity } from './incoming-event.ts';
 import { bindSenderAdapter, type SenderAdapter } from './senders/sender-adapter.ts';
 
 // The ingest hot path's data access, as prepared better-sqlite3 statements: building a drizzle
-// query per request was measured to cost ~40% of ingest throughput (DEVELOPERS.md).
+// query per request was measured to cost ~40% of ingest throughput (docs/architecture.md, house rules).
 
 export type IngestSource = {
   id: string;

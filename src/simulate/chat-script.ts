@@ -97,7 +97,7 @@ type FollowUp = { at: number; make: (now: number) => SimulatedEvent | null };
 /**
  * A deterministic live chat for `seed`: chatter from several people (some with non-ASCII
  * names) in three channels, reactions built as Eventyay builds them (the emoji quirk of
- * PROTOCOLS.md: the target's id, text, time and author, the reactor's name, and the snapshot
+ * docs/protocols.md: the target's id, text, time and author, the reactor's name, and the snapshot
  * after the change), an occasional retried delivery, every 12 to 24 events something that
  * should be flagged, and now and then a burst. Message ids count up from `firstMessageId`
  * with small gaps, like Eventyay's global counter. Who says what depends only on the seed and
@@ -171,7 +171,7 @@ export function createChatScript(options: {
     return line;
   };
 
-  /** An emoji event for `target` as Eventyay serialises it (PROTOCOLS.md, the emoji quirk). */
+  /** An emoji event for `target` as Eventyay serialises it (docs/protocols.md, the emoji quirk). */
   const reaction = (
     target: Sent,
     reactor: Person,
@@ -315,7 +315,7 @@ export function createChatScript(options: {
       nextTripperAt = index + random.between(12, 24);
       return tripper(now, first);
     }
-    // An occasional duplicate delivery (PROTOCOLS.md: late acknowledgement), byte for byte.
+    // An occasional duplicate delivery (docs/protocols.md: late acknowledgement), byte for byte.
     const older = recent[recent.length - 1 - random.between(3, 10)];
     if (older !== undefined && random.chance(0.015)) {
       return [{ purpose: 'retry', payload: older.payload }];

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { DeliveryResult } from './run-simulation.ts';
 
-/** Eventyay gives up on a delivery after 5 s (PROTOCOLS.md). */
+/** Eventyay gives up on a delivery after 5 s (docs/protocols.md). */
 export const DELIVERY_TIMEOUT_MS = 5000;
 const HEALTH_TIMEOUT_MS = 3000;
 

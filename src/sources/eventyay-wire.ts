@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-/** One Eventyay chat webhook payload (PROTOCOLS.md, Eventyay, Payload). */
+/** One Eventyay chat webhook payload (docs/protocols.md, Eventyay, Payload). */
 export type EventyayPayload = {
   centralauth_id: number | null;
   centralauth_username: string | null;

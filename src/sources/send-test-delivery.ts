@@ -20,7 +20,7 @@ export type TestDeliveryResult = {
 };
 
 /**
- * A realistic Eventyay text message as Eventyay would post it (PROTOCOLS.md, Eventyay payload):
+ * A realistic Eventyay text message as Eventyay would post it (docs/protocols.md, Eventyay payload):
  * sorted compact ASCII JSON. `messageId` comes from a range far above real chat event ids, so a
  * test never collides with (and is never answered as a duplicate of) a real message.
  */

@@ -47,7 +47,7 @@ export const BareRtcSettings = z.strictObject({});
 
 /**
  * `hmac-sha256`: HMAC-SHA256 of the body keyed by the secret. `legacy-prefix-hash`: plain
- * SHA-256(secret ‖ body), IHF's reference scheme, open to length extension (PROTOCOLS.md, IHF):
+ * SHA-256(secret ‖ body), IHF's reference scheme, open to length extension (docs/protocols.md, IHF):
  * only when an admin picks it explicitly.
  */
 export const HMAC_SCHEMES = ['hmac-sha256', 'legacy-prefix-hash'] as const;
@@ -91,7 +91,7 @@ export function parseSourceSettings<K extends SourceKind>(
   return { ok: false, field, message: `${field}: ${issue?.message ?? 'invalid settings'}` };
 }
 
-/** Standard Webhooks secrets: `whsec_` and the base64 of the key bytes (PROTOCOLS.md). */
+/** Standard Webhooks secrets: `whsec_` and the base64 of the key bytes (docs/protocols.md). */
 const WHSEC = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 
 /** The HMAC key of a `whsec_` secret, or null when it is not one. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-// Debian's Chromium driven by playwright-core: never a downloaded browser (DEVELOPERS.md).
+// Debian's Chromium driven by playwright-core: never a downloaded browser (docs/architecture.md, house rules).
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',

@@ -20,7 +20,7 @@ export function fixture(name: string): EventyayFixture {
 
 /**
  * Serialises like Eventyay's `json.dumps(payload, separators=(",", ":"), sort_keys=True)`:
- * compact, keys sorted at every level, non-ASCII as lowercase \uXXXX escapes (PROTOCOLS.md).
+ * compact, keys sorted at every level, non-ASCII as lowercase \uXXXX escapes (docs/protocols.md).
  */
 export function eventyayJson(payload: unknown): string {
   return JSON.stringify(sortKeys(payload)).replace(/[\u007f-\uffff]/g, (ch) =>

@@ -6,7 +6,7 @@ import { decodeJsonBody, invalidPayload, wellFormed } from './json-body.ts';
 import { readDateTime } from './read-date-time.ts';
 import type { SenderAdapter, SignatureCheck, StoredResult } from './sender-adapter.ts';
 
-// BareRTC (PROTOCOLS.md, BareRTC): no signature header; the shared key is the body's APIKey.
+// BareRTC (docs/protocols.md, BareRTC): no signature header; the shared key is the body's APIKey.
 // Every answer but exactly 200 is shown to the user as an error.
 
 /** What the stored body holds instead of the key. */

@@ -3,7 +3,7 @@ import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
 import type { ParseResult } from '../incoming-event.ts';
 import { dateTimeOrNaN, decodeJsonBody, describeZodIssue } from './json-body.ts';
 
-/** Eventyay signs with this header: `sha256=` + lowercase hex HMAC-SHA256 (PROTOCOLS.md). */
+/** Eventyay signs with this header: `sha256=` + lowercase hex HMAC-SHA256 (docs/protocols.md). */
 export const EVENTYAY_SIGNATURE_HEADER = 'x-eventyay-signature';
 
 const SIGNATURE_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
@@ -104,7 +104,7 @@ const Envelope = z.looseObject({ message_type: z.string() });
 
 /**
  * Parses an Eventyay delivery body into the common event shape. Handles the emoji quirk
- * (PROTOCOLS.md): an emoji event is serialised from its target message, so message_id,
+ * (docs/protocols.md): an emoji event is serialised from its target message, so message_id,
  * timestamp, message and sender_id describe the target, while screen_name, centralauth_* and
  * user_language describe the reactor. The reactor's id is not sent: it is left null for the
  * store to infer from the snapshot change.

@@ -12,7 +12,7 @@ const BASE64_DIGEST = /^[A-Za-z0-9+/_-]{43}=?$/;
 /**
  * Verifies a generically signed body: the configured header holds the prefix and the digest in
  * the configured encoding. Scheme `hmac-sha256` is HMAC-SHA256 keyed by the secret;
- * `legacy-prefix-hash` is SHA-256(secret ‖ body), IHF's reference scheme (PROTOCOLS.md, IHF),
+ * `legacy-prefix-hash` is SHA-256(secret ‖ body), IHF's reference scheme (docs/protocols.md, IHF),
  * accepted only because an admin chose it. Timing-safe, against every active secret.
  */
 export function verifyHmacSignature(

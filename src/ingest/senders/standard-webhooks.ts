@@ -13,7 +13,7 @@ const V1 = /^v1,([A-Za-z0-9+/]{43}=)$/;
 const MAX_SIGNATURES = 10;
 
 /**
- * Verifies a Standard Webhooks delivery (PROTOCOLS.md): `webhook-signature` holds one or more
+ * Verifies a Standard Webhooks delivery (docs/protocols.md): `webhook-signature` holds one or more
  * space-separated `v1,<base64 HMAC-SHA256>` of `{id}.{timestamp}.{body}`, keyed by the bytes of
  * a `whsec_` secret; any one matching any active secret is enough. The timestamp must be within
  * five minutes of `now`, either way. The webhook id is returned for deduplication.

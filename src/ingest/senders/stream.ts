@@ -4,7 +4,7 @@ import type { ActorIdentity, IncomingMessage, ParseResult } from '../incoming-ev
 import { decodeJsonBody, invalidPayload, isoDateTime, wellFormed } from './json-body.ts';
 import type { HeaderReader, SenderAdapter, SignatureCheck } from './sender-adapter.ts';
 
-// Stream Chat (PROTOCOLS.md, Stream Chat): X-Signature is the lowercase hex HMAC-SHA256 of the
+// Stream Chat (docs/protocols.md, Stream Chat): X-Signature is the lowercase hex HMAC-SHA256 of the
 // uncompressed body keyed by the app's API secret; X-Webhook-Id is the same across retries.
 export const STREAM_SIGNATURE_HEADER = 'x-signature';
 export const STREAM_WEBHOOK_ID_HEADER = 'x-webhook-id';
