@@ -1,3 +1,4 @@
+import { recordDuplicate } from './record-duplicate.ts';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { commitQueue } from '../db/group-commit.ts';
@@ -20,7 +21,7 @@ import { insertDelivery, insertNewMessage, type AcceptedDelivery } from './store
 
 /**
  * Past this, a decision is not worth giving: the message is let through unchanged, as Stream
- * does itself when its own timeout (1.5 s by default) runs out (PROTOCOLS.md, Stream Chat).
+ * does itself when its own timeout (1.5 s by default) runs out (docs/protocols.md, Stream Chat).
  */
 export const BEFORE_SEND_BUDGET_MS = 500;
 
@@ -181,7 +182,7 @@ function recordBeforeSend(
       store.messageId.get(sourceId, candidate.externalId) !== undefined
     ) {
       // A retried check of a message stored already: the same decision, nothing new stored.
-      insertDelivery(store, { ...delivery, body: null }, 'duplicate');
+      recordDuplicate(db, delivery);
       return;
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');

@@ -17,13 +17,7 @@ import { recordDuplicate } from './record-duplicate.ts';
 import { recordRejection } from './record-rejection.ts';
 import { saneEventTimes } from './sane-event-times.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
-import {
-  insertDelivery,
-  storeIgnored,
-  storeMessage,
-  storeReaction,
-  type AcceptedDelivery,
-} from './store-event.ts';
+import { storeIgnored, storeMessage, storeReaction, type AcceptedDelivery } from './store-event.ts';
 import { storeDeletion, storeEdit } from './store-message-change.ts';
 import { storeReport } from './store-report.ts';
 
@@ -169,14 +163,10 @@ export async function receiveDelivery(
       accepted.webhookId !== null &&
       store.webhookSeen.get(accepted.sourceId, accepted.webhookId)
     ) {
-      insertDelivery(store, { ...accepted, body: null }, 'duplicate');
-      recordDuplicate(db, accepted.sourceId, receivedAt);
+      recordDuplicate(db, accepted);
       return { outcome: 'duplicate' };
     }
-    const stored = storeEvent(deps, accepted, event);
-    // A repeated message or report inserted its duplicate row; count it and keep rows bounded.
-    if (stored.outcome === 'duplicate') recordDuplicate(db, accepted.sourceId, receivedAt);
-    return stored;
+    return storeEvent(deps, accepted, event);
   });
   return answer(adapter, result, event);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { recordDuplicate } from './record-duplicate.ts';
 import { queueLanguageDetection, writeDetectedLanguages } from '../language/detect-language.ts';
 import { toIso6391 } from '../language/language-tags.ts';
 import type { ChannelSettings } from '../premod/premod-store.ts';
@@ -31,7 +32,7 @@ export function storeMessage(
     const stored = store.messageId.get(delivery.sourceId, event.externalId);
     if (stored !== undefined) {
       if (completeCandidate(db, delivery, event, stored.id)) return 'accepted' as const;
-      insertDelivery(store, { ...delivery, body: null }, 'duplicate');
+      recordDuplicate(db, delivery);
       return 'duplicate' as const;
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
@@ -63,21 +64,7 @@ function completeCandidate(
   const store = ingestStore(db);
   const { sourceId, receivedAt } = delivery;
   const deliveryId = insertDelivery(store, delivery, 'accepted');
-  const channel = store.upsertChannel.get(
-    sourceId,
-    event.channelExternalId,
-    receivedAt,
-    receivedAt,
-  )!;
-  const sender =
-    event.senderExternalId === null
-      ? undefined
-      : store.upsertSender.get({
-          sourceId,
-          externalId: event.senderExternalId,
-          at: receivedAt,
-          ...event.author,
-        });
+  const { channel, sender } = upsertChannelAndSender(store, sourceId, event, receivedAt);
   candidates.complete.run({
     id: messageId,
     deliveryId,
@@ -103,6 +90,31 @@ function completeCandidate(
   return true;
 }
 
+/** The message's channel and sender (none when the sender names nobody), created or refreshed. */
+function upsertChannelAndSender(
+  store: IngestStore,
+  sourceId: string,
+  event: Pick<IncomingMessage, 'channelExternalId' | 'senderExternalId' | 'author'>,
+  receivedAt: number,
+) {
+  const channel = store.upsertChannel.get(
+    sourceId,
+    event.channelExternalId,
+    receivedAt,
+    receivedAt,
+  )!;
+  const sender =
+    event.senderExternalId === null
+      ? undefined
+      : store.upsertSender.get({
+          sourceId,
+          externalId: event.senderExternalId,
+          at: receivedAt,
+          ...event.author,
+        });
+  return { channel, sender };
+}
+
 /**
  * Inserts a message not stored before, with its channel, sender and language (the sender's until
  * the text's is detected, soon after), links reactions that came first, raises its flags and
@@ -118,22 +130,8 @@ export function insertNewMessage(
 ): number {
   const store = ingestStore(db);
   const { sourceId, receivedAt } = delivery;
-  const channel = store.upsertChannel.get(
-    sourceId,
-    event.channelExternalId,
-    receivedAt,
-    receivedAt,
-  )!;
+  const { channel, sender } = upsertChannelAndSender(store, sourceId, event, receivedAt);
   const channelId = channel.id;
-  const sender =
-    event.senderExternalId === null
-      ? undefined
-      : store.upsertSender.get({
-          sourceId,
-          externalId: event.senderExternalId,
-          at: receivedAt,
-          ...event.author,
-        });
   const earlierReactions = store.latestSnapshot.get(sourceId, event.externalId);
   const reactionsJson = earlierReactions?.snapshot_json ?? '{}';
   const view = createTextView(event.text);
@@ -226,7 +224,7 @@ export function evaluateArrival(
 
 /**
  * Appends one reaction event in a single transaction. Never deduplicated: Eventyay's add,
- * remove, add sends two byte-identical bodies that are both real (PROTOCOLS.md, emoji quirk).
+ * remove, add sends two byte-identical bodies that are both real (docs/protocols.md, emoji quirk).
  * The reactor is inferred from the change against the target's previous snapshot; the reaction
  * is linked to its target now or, if the target has not arrived yet, when it does.
  */

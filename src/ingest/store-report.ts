@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { recordDuplicate } from './record-duplicate.ts';
 import { reopenIfDecided } from '../rules/evaluate-message.ts';
 import { rulesStore } from '../rules/rules-store.ts';
 import type { IncomingReport } from './incoming-event.ts';
@@ -34,7 +35,7 @@ export function storeReport(
       existing !== undefined &&
       store.reportFlagExists.get(existing.id, reporterSenderId, event.reason) !== undefined
     ) {
-      insertDelivery(store, { ...delivery, body: null }, 'duplicate');
+      recordDuplicate(db, delivery);
       return 'duplicate' as const;
     }
     const deliveryId = insertDelivery(store, delivery, 'accepted');
