@@ -5,13 +5,12 @@ import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
-import { createDisplay } from '../../src/display/create-display.ts';
 import { decideMessage } from '../../src/moderation/decide-message.ts';
-import { addSource } from '../../src/sources/add-source.ts';
 import { POLL_MS, STREAM_RETRY_MS } from '../../views/assets/overlay.js';
-import { CHANNEL, eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
+import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { seedPremodDisplay } from '../helpers/premod-display.ts';
 
 // Debian's Chromium driven by playwright-core, as in test/browser/premoderation.test.ts.
 const SECRET = 'browser-test-secret-0123456789';
@@ -30,19 +29,7 @@ describe.skipIf(!chromiumAvailable)('the overlay when the server refuses its str
     const databasePath = join(dir, 'modhook.db');
     db = openDb(databasePath);
     migrateDb(db);
-    const deps = { db, now: Date.now };
-    sourceId = addSource(deps, { kind: 'eventyay', name: 'Main hall', secret: SECRET }, 'test').id;
-    const now = Date.now();
-    const { id: channelId } = db.$client
-      .prepare(
-        "INSERT INTO channels (source_id, external_id, label, first_seen_at, last_seen_at, mode, screen_names) VALUES (?, ?, 'Main hall', ?, ?, 'pre', 'show') RETURNING id",
-      )
-      .get(sourceId, CHANNEL, now, now) as { id: number };
-    token = createDisplay(
-      deps,
-      { name: 'Stream', channelIds: [channelId], isPublic: false },
-      'test',
-    ).token;
+    ({ sourceId, token } = seedPremodDisplay(db, { secret: SECRET, screenNames: 'show' }));
     // One stream per display: a second viewer is refused.
     server = await startServerProcess({
       DATABASE_PATH: databasePath,

@@ -6,12 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
-import { createDisplay } from '../../src/display/create-display.ts';
-import { addSource } from '../../src/sources/add-source.ts';
 import { PASSWORD, seedAccount } from '../helpers/accounts.ts';
-import { CHANNEL, eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
+import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { seedPremodDisplay } from '../helpers/premod-display.ts';
 
 // Debian's Chromium driven by playwright-core, as in test/browser/dashboard.test.ts.
 const SECRET = 'browser-test-secret-0123456789';
@@ -37,19 +36,7 @@ describe.skipIf(!chromiumAvailable)('pre-moderation and the overlay in a real br
     databasePath = join(dir, 'modhook.db');
     const db = openDb(databasePath);
     migrateDb(db);
-    const deps = { db, now: Date.now };
-    sourceId = addSource(deps, { kind: 'eventyay', name: 'Main hall', secret: SECRET }, 'test').id;
-    const now = Date.now();
-    const { id: channelId } = db.$client
-      .prepare(
-        "INSERT INTO channels (source_id, external_id, label, first_seen_at, last_seen_at, mode, screen_names) VALUES (?, ?, 'Main hall', ?, ?, 'pre', 'short') RETURNING id",
-      )
-      .get(sourceId, CHANNEL, now, now) as { id: number };
-    token = createDisplay(
-      deps,
-      { name: 'Stream', channelIds: [channelId], isPublic: false },
-      'test',
-    ).token;
+    ({ sourceId, token } = seedPremodDisplay(db, { secret: SECRET, screenNames: 'short' }));
     await seedAccount({ db, deps: { now: Date.now } as never }, { username: 'ana' });
     db.$client.close();
     server = await startServerProcess({ DATABASE_PATH: databasePath });
