@@ -265,8 +265,12 @@ describe('modhook rule add|edit|disable|enable|show', () => {
         '--settings is not valid JSON',
       ],
       [
-        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["(a+)+$"]}'],
-        'settings.patterns.0: ',
+        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["spam(?!mer)"]}'],
+        'settings.patterns.0: uses lookahead "(?!…)": patterns run on a linear-time engine (RE2)',
+      ],
+      [
+        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["(\\\\w)\\\\1"]}'],
+        'settings.patterns.0: uses a backreference "\\1"',
       ],
       [['--kind', 'shouting', '--name', 'x', '--severity', 'huge'], 'severity: '],
       [['--kind', 'shouting', '--name', ' '], 'name: '],
