@@ -68,20 +68,22 @@ export function evaluateMessage(
     const history = historyOf(store);
     const { ms, clock } = options.budget ?? DEFAULT_BUDGET;
     const started = clock();
+    // One reading per rule (its end is the next one's start): 200 rules read it 200 times.
+    let last = started;
     const overran: { rule: CompiledRule; took: number }[] = [];
     const skipped: CompiledRule[] = [];
     for (const rule of loadRuleSet(db)) {
       if (rule.onMessage === undefined) continue;
       if (options.edit && !EDIT_KINDS.has(rule.kind)) continue;
       if (!rule.appliesTo(message.sourceId, message.channelExternalId)) continue;
-      const before = clock();
-      if (before - started >= ms) {
+      if (last - started >= ms) {
         skipped.push(rule);
         continue;
       }
       const hit = rule.onMessage(message, history);
-      const took = clock() - before;
-      if (took > ms) overran.push({ rule, took });
+      const reading = clock();
+      if (reading - last > ms) overran.push({ rule, took: reading - last });
+      last = reading;
       if (hit === null) continue;
       if (options.edit && store.openRuleFlagOnMessage.get(message.id, rule.id)) continue;
       raise(rule, hit);

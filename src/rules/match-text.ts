@@ -84,20 +84,22 @@ function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
   const longestAllowed = Math.max(0, ...[...allowed].map((w) => w.length));
   return (view) => {
     const n = settings.leet ? view.leet() : view.folded();
-    const wordAround = enclosingWords(n.text);
-    for (const { start, end } of find(n.text)) {
-      if (allowed.size > 0) {
+    let notAllowed: ((start: number, end: number) => boolean) | undefined;
+    if (allowed.size > 0) {
+      const wordAround = enclosingWords(n.text);
+      notAllowed = (start, end) => {
         // A word longer than every allowed one is not allowed: no need to read it.
         const word = wordAround(start, end);
-        const long = word.end - word.start > longestAllowed;
-        if (!long && allowed.has(n.text.slice(word.start, word.end))) continue;
-      }
-      return {
-        reason: `keyword "${n.text.slice(start, end)}"`,
-        span: toOriginalSpan(n, start, end),
+        if (word.end - word.start > longestAllowed) return true;
+        return !allowed.has(n.text.slice(word.start, word.end));
       };
     }
-    return null;
+    const found = find(n.text, notAllowed);
+    if (found === null) return null;
+    return {
+      reason: `keyword "${n.text.slice(found.start, found.end)}"`,
+      span: toOriginalSpan(n, found.start, found.end),
+    };
   };
 }
 
