@@ -3,13 +3,34 @@ import RE2 from 're2';
 /**
  * A regular expression on RE2: its run time grows linearly with the text, whatever the pattern
  * and the text (no backtracking), so hostile chat text cannot make a rule stall. The price is
- * what RE2 cannot run: lookaround and backreferences. Indices are in UTF-16 units, as RegExp's.
+ * what RE2 cannot run: lookaround and backreferences. On a string, indices are in UTF-16 units
+ * as RegExp's; on UTF-8 bytes (see Utf8Text), in bytes.
  */
-export type LinearRegex = {
-  readonly source: string;
-  exec(text: string): RegExpExecArray | null;
-  lastIndex: number;
-};
+export type LinearRegex = RE2;
+
+/**
+ * A text as UTF-8 bytes, for RE2: it converts a string on every call of every pattern, which
+ * made 40 patterns on a 500-character message cost ~200 µs instead of ~10 µs.
+ */
+export type Utf8Text = { text: string; bytes: Buffer };
+
+export function utf8Text(text: string): Utf8Text {
+  return { text, bytes: Buffer.from(text, 'utf8') };
+}
+
+/** The first match of `regex` in `input` as UTF-16 offsets into its text; null for none or an
+ * empty match. */
+export function firstMatch(
+  regex: LinearRegex,
+  input: Utf8Text,
+): { start: number; end: number; matched: string } | null {
+  regex.lastIndex = 0;
+  const m = regex.exec(input.bytes);
+  if (m === null || m[0].length === 0) return null;
+  const start = input.bytes.toString('utf8', 0, m.index).length;
+  const matched = m[0].toString('utf8');
+  return { start, end: start + matched.length, matched };
+}
 
 /** Compiles a pattern for RE2 with RegExp-style flags (`i`, `g`; always `u`); throws the
  * message of linearPatternProblem for a pattern it cannot run. */

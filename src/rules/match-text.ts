@@ -6,7 +6,7 @@ import {
 } from './detect-personal-data.ts';
 import { measureShouting } from './detect-shouting.ts';
 import { enclosingWords, foldKeyword, keywordFinder } from './keyword-finder.ts';
-import { compileLinearRegex } from './linear-regex.ts';
+import { compileLinearRegex, firstMatch, utf8Text, type Utf8Text } from './linear-regex.ts';
 import {
   normalizeText,
   toOriginalSpan,
@@ -103,6 +103,16 @@ function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
   };
 }
 
+/** The text regex rules see (at most MAX_REGEX_INPUT of it), converted once per message. */
+const regexInputs = new WeakMap<TextView, { folded?: Utf8Text; original?: Utf8Text }>();
+
+function regexInput(view: TextView, on: 'folded' | 'original'): Utf8Text {
+  let inputs = regexInputs.get(view);
+  if (inputs === undefined) regexInputs.set(view, (inputs = {}));
+  const text = on === 'original' ? view.original : view.folded().text;
+  return (inputs[on] ??= utf8Text(text.slice(0, MAX_REGEX_INPUT)));
+}
+
 /** User-written patterns run on RE2 only: their cost stays linear in the text whatever they are. */
 function compileRegex(settings: RuleSettings<'regex'>): TextMatcher {
   const flags = settings.caseSensitive ? '' : 'i';
@@ -112,27 +122,22 @@ function compileRegex(settings: RuleSettings<'regex'>): TextMatcher {
   }));
   return (view) => {
     if (settings.on === 'original') {
-      const text = view.original.slice(0, MAX_REGEX_INPUT);
+      const input = regexInput(view, 'original');
       for (const { source, regex } of patterns) {
-        const m = regex.exec(text);
-        if (m === null || m[0] === '') continue;
-        const span = { start: m.index, end: m.index + m[0].length };
+        const m = firstMatch(regex, input);
+        if (m === null) continue;
         return {
           reason: `pattern /${source}/`,
-          span: { ...span, matched: m[0], normalized: m[0], transformations: [] },
+          span: { ...m, normalized: m.matched, transformations: [] },
         };
       }
       return null;
     }
-    const n = view.folded();
-    const text = n.text.slice(0, MAX_REGEX_INPUT);
+    const input = regexInput(view, 'folded');
     for (const { source, regex } of patterns) {
-      const m = regex.exec(text);
-      if (m === null || m[0] === '') continue;
-      return {
-        reason: `pattern /${source}/`,
-        span: toOriginalSpan(n, m.index, m.index + m[0].length),
-      };
+      const m = firstMatch(regex, input);
+      if (m === null) continue;
+      return { reason: `pattern /${source}/`, span: toOriginalSpan(view.folded(), m.start, m.end) };
     }
     return null;
   };
