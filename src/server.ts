@@ -7,6 +7,7 @@ import { openDb } from './db/client.ts';
 import { migrateDb } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { createLogger } from './log.ts';
+import { describeRuleNeedingChange, rulesNeedingChange } from './rules/rules-needing-change.ts';
 
 export type RunningServer = { url: string; deps: Deps; close: () => Promise<void> };
 
@@ -19,6 +20,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = openDb(config.databasePath);
   migrateDb(db);
   const deps: Deps = { db, config, now: Date.now, log };
+  for (const rule of rulesNeedingChange(db)) {
+    log.warn({ ruleId: rule.id }, describeRuleNeedingChange(rule));
+  }
   const app = createApp(deps);
 
   const server = await new Promise<ServerType>((resolve, reject) => {

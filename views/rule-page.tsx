@@ -345,6 +345,13 @@ export function TestResultView(props: { text: string; result: TextTestResult }) 
           {s.kind} is not tried on a lone text: {s.why}. Use the dry run.
         </p>
       ))}
+      {props.result.overBudget.map((o) => (
+        <p class="notice over-budget">
+          {o.tookMs === null
+            ? `${o.name} was not run: the ${props.result.budgetMs} ms a message may use were spent.`
+            : `${o.name} took ${o.tookMs} ms on this text, more than the ${props.result.budgetMs} ms a message may use: on a real message the rules after it would be skipped and the message flagged "evaluation exceeded budget".`}
+        </p>
+      ))}
     </div>
   );
 }
@@ -373,6 +380,13 @@ export function DryRunView(props: { result: DryRunResult; savedHits?: number | u
           The window holds more than {r.limit.toLocaleString('en')} messages: only the newest{' '}
           {r.limit.toLocaleString('en')} (back to <When at={r.oldestScanned ?? r.since} />) were
           replayed.
+        </p>
+      ) : null}
+      {r.timedOut ? (
+        <p class="notice timed-out">
+          Stopped after {r.timeLimitMs / 1000} s: only the newest {r.scanned.toLocaleString('en')}{' '}
+          messages (back to <When at={r.oldestScanned ?? r.since} />) were replayed. A rule this
+          slow would hold up every message; consider making it simpler.
         </p>
       ) : null}
       {r.samples.length === 0 ? null : (
@@ -443,6 +457,8 @@ export type RulePageProps = {
   errors?: RuleFormErrors;
   testResult?: Child;
   dryRun?: Child;
+  /** Why the stored rule no longer validates (it is not run until changed); null when it does. */
+  problem?: string | null;
 };
 
 function describeScope(rule: RuleSummary): string {
@@ -465,6 +481,12 @@ export function RulePageView(props: RulePageProps) {
       <h1>
         Rule <span class="rule-name">{rule.name}</span>
       </h1>
+      {props.problem ? (
+        <p role="alert" class="notice needs-change">
+          This rule needs a change: it is not run until it is saved in a form that passes today's
+          checks. {props.problem}
+        </p>
+      ) : null}
       <dl class="rule-facts">
         <dt>Kind</dt>
         <dd>{rule.kind}</dd>
@@ -514,12 +536,16 @@ export function RulePageView(props: RulePageProps) {
       ) : (
         <>
           <h2>Test</h2>
-          <RuleTestForm
-            ruleId={rule.id}
-            text={props.values.text}
-            csrfToken={props.csrfToken}
-            result={props.testResult}
-          />
+          {rule.enabled ? (
+            <RuleTestForm
+              ruleId={rule.id}
+              text={props.values.text}
+              csrfToken={props.csrfToken}
+              result={props.testResult}
+            />
+          ) : (
+            <p class="muted">Only admins try disabled rules.</p>
+          )}
         </>
       )}
       <h2>Version history</h2>

@@ -1,7 +1,8 @@
 import type { RuleSummary } from '../src/rules/list-rules.ts';
 import { precisionOf, type RuleStats } from '../src/rules/rule-stats.ts';
 
-export type RuleRowView = RuleSummary & { stats: RuleStats };
+/** `problem`: why the stored rule no longer validates (not run until changed), if it does not. */
+export type RuleRowView = RuleSummary & { stats: RuleStats; problem?: string | null };
 
 /** "75% (3 rejected, 1 approved)": how often moderators agreed with the rule; n/a when never. */
 export function PrecisionText(props: { stats: RuleStats }) {
@@ -51,6 +52,14 @@ export function RulesPageView(props: { rules: RuleRowView[]; canEdit: boolean })
             <tr class={r.enabled ? 'rule enabled' : 'rule disabled'} data-rule-id={r.id}>
               <td>
                 <a href={`/rules/${r.id}`}>{r.name}</a>
+                {r.problem ? (
+                  <>
+                    {' '}
+                    <span class="badge needs-change" title={r.problem}>
+                      needs a change
+                    </span>
+                  </>
+                ) : null}
               </td>
               <td>{r.kind}</td>
               <td>

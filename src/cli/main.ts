@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, type Config } from '../config.ts';
+import { describeRuleNeedingChange, rulesNeedingChange } from '../rules/rules-needing-change.ts';
 import { startServer } from '../server.ts';
 import type { CliIo } from './cli-io.ts';
 import { cliConfig, withCliDb } from './open-cli-db.ts';
@@ -39,8 +40,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('create or update the database schema, then exit')
     .action(() => {
       const { databasePath } = config();
-      withCliDb(config(), () => undefined);
+      const needingChange = withCliDb(config(), (db) => rulesNeedingChange(db));
       io.out(`Database ${databasePath} is up to date.\n`);
+      // Not an error: the schema is migrated; these rules wait for an admin, and are not run.
+      for (const rule of needingChange) io.err(`modhook: ${describeRuleNeedingChange(rule)}\n`);
     });
 
   addSourceCommand(program, io, config);

@@ -17,6 +17,7 @@ import {
   SEVERITIES,
   type RuleScope,
 } from '../rules/rule-kinds.ts';
+import { describeRuleNeedingChange, rulesNeedingChange } from '../rules/rules-needing-change.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
 import {
@@ -63,7 +64,10 @@ export function addRuleCommand(program: Command, io: CliIo, config: () => Config
     .description('list every rule, enabled or not, with its current version')
     .option('--json', 'print a JSON array with the full settings and scope')
     .action((opts: { json?: boolean }) => {
-      const rules = withCliDb(config(), (db) => listRules(db));
+      const { rules, needingChange } = withCliDb(config(), (db) => ({
+        rules: listRules(db),
+        needingChange: rulesNeedingChange(db),
+      }));
       if (opts.json) return json(rules.map(ruleJson));
       if (rules.length === 0) {
         return io.out(
@@ -71,6 +75,9 @@ export function addRuleCommand(program: Command, io: CliIo, config: () => Config
         );
       }
       io.out(`${formatRuleTable(rules)}\n`);
+      if (needingChange.length > 0) {
+        io.out(`\n${needingChange.map(describeRuleNeedingChange).join('\n')}\n`);
+      }
     });
 
   command
@@ -433,6 +440,13 @@ function formatTextTest(result: TextTestResult): string {
     lines.push('', 'Skipped:');
     for (const s of result.skipped)
       lines.push(`  ${ruleLabel(s.ruleId, s.name, s.kind)}: ${s.why}`);
+  }
+  if (result.overBudget.length > 0) {
+    lines.push('', `Over the ${result.budgetMs} ms a message may use (its rules stop there):`);
+    for (const o of result.overBudget) {
+      const what = o.tookMs === null ? 'not run, the time was spent' : `took ${o.tookMs} ms`;
+      lines.push(`  ${ruleLabel(o.ruleId, o.name, o.kind)}: ${what}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { getRule, listRuleVersions, listRules, type RuleSummary } from '../rules
 import { isRuleKind, type RuleKind } from '../rules/rule-kinds.ts';
 import { ruleHitsSince, ruleStats } from '../rules/rule-stats.ts';
 import { describeRuleVersions } from '../rules/rule-version-changes.ts';
+import { ruleProblem, rulesNeedingChange } from '../rules/rules-needing-change.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
 import { testRulesOnText } from '../rules/try-rules.ts';
@@ -41,7 +42,12 @@ export const ruleRoutes = new Hono<AppEnv>()
   .get('/rules', requireRole(...ROLES), (c) => {
     const { deps, session } = c.var;
     const stats = ruleStats(deps.db, deps.now() - DAY_MS);
-    const rules = listRules(deps.db).map((r) => ({ ...r, stats: statsOf(stats, r.id) }));
+    const problems = new Map(rulesNeedingChange(deps.db).map((r) => [r.id, r.problem]));
+    const rules = listRules(deps.db).map((r) => ({
+      ...r,
+      stats: statsOf(stats, r.id),
+      problem: problems.get(r.id) ?? null,
+    }));
     return c.render(<RulesPageView rules={rules} canEdit={session!.account.role === 'admin'} />, {
       title: 'Rules',
     });
@@ -66,11 +72,14 @@ export const ruleRoutes = new Hono<AppEnv>()
       if (values.text.length > MAX_TEST_TEXT) {
         throw invalid('text', `text: must be at most ${MAX_TEST_TEXT} characters`);
       }
-      // A draft (the form's fields) is an admin's; others try the stored rule.
+      // A draft (the form's fields) is an admin's; others try the stored rule, if it runs.
       const which =
         values.kind === '' ? { ruleId: formRuleId(values) } : { draft: trialDraft(values) };
-      if ('draft' in which && session!.account.role !== 'admin') {
-        throw new DomainError('forbidden', 'Only admins try unsaved rules.');
+      if (session!.account.role !== 'admin') {
+        if ('draft' in which) throw new DomainError('forbidden', 'Only admins try unsaved rules.');
+        if (!getRule(deps.db, which.ruleId).enabled) {
+          throw new DomainError('forbidden', 'Only admins try disabled rules.');
+        }
       }
       return testRulesOnText(deps.db, values.text, which, deps.now());
     });
@@ -340,6 +349,7 @@ function renderRulePage(
       rule={rule}
       stats={statsOf(stats, rule.id)}
       versions={describeRuleVersions(listRuleVersions(deps.db, rule.id))}
+      problem={ruleProblem(rule)}
       canEdit={session!.account.role === 'admin'}
       csrfToken={csrfToken}
       values={values}

@@ -1,7 +1,7 @@
-import { distance } from 'fastest-levenshtein';
 import type { ReactionSnapshot } from '../ingest/incoming-event.ts';
+import { boundedDistance } from './bounded-edit-distance.ts';
 import { compileTextCheck, type TextHit, type TextView } from './match-text.ts';
-import type { History } from './rules-store.ts';
+import { comparedPart, type History } from './rules-store.ts';
 import type { RuleDefinition, RuleSettings, Severity, RuleAction } from './rule-kinds.ts';
 
 /** A message as the rules see it, right after it was stored. */
@@ -142,12 +142,12 @@ function repetition(settings: RuleSettings<'repetition'>) {
       { min: codePoints - k, max: codePoints + k },
       REPETITION_CANDIDATES,
     );
+    // The store filtered the lengths (of the whole texts); the distance is of the compared
+    // parts, so its cost stays linear in REPETITION_COMPARED_LENGTH, not in the text.
+    const compared = comparedPart(text, codePoints);
     let times = 1;
     for (const other of recent) {
-      const same =
-        k === 0
-          ? other === text
-          : Math.abs(other.length - text.length) <= k && distance(other, text) <= k;
+      const same = boundedDistance(other, compared, k) !== null;
       if (same && ++times >= settings.times) {
         const who = settings.across === 'sender' ? 'by one sender' : `in this ${settings.across}`;
         const near = k === 0 ? 'the same text' : 'the same or a near-identical text';

@@ -11,6 +11,11 @@ export const DRY_RUN_MAX_DAYS = 30;
 /** At most this many of the newest messages in the window are replayed (about a second's work). */
 export const DRY_RUN_MAX_MESSAGES = 50_000;
 export const DRY_RUN_SAMPLES = 10;
+/** A dry run stops after this much time (ms) and says how far it got: a slow rule (up to
+ * ~0.1 s a message, see MAX_REPETITION_COST) would otherwise replay for an hour. */
+export const DRY_RUN_TIME_LIMIT_MS = 5_000;
+/** It yields to the event loop at least this often (ms), and after every batch. */
+const SLICE_MS = 20;
 const BATCH = 500;
 
 export type DryRunSample = {
@@ -33,6 +38,9 @@ export type DryRunResult = {
   wouldFlag: number;
   /** True when the window held more than `limit` messages: older ones were not replayed. */
   capped: boolean;
+  /** True when the time limit ended the replay before the window or `limit` did. */
+  timedOut: boolean;
+  timeLimitMs: number;
   limit: number;
   /** When the oldest message read was received; null when none was. */
   oldestScanned: number | null;
@@ -43,15 +51,25 @@ export type DryRunResult = {
 /**
  * How many of the messages received in the last `days` days a draft rule (new, or an edit of
  * a stored one) would flag, with the newest samples. Reads the newest `limit` messages of the
- * window only, through messages_received_idx, and says when it stopped there. Writes nothing;
- * yields to the event loop between batches.
+ * window only, through messages_received_idx, and says when it stopped there, or when it ran
+ * out of time (`timeLimitMs`, DRY_RUN_TIME_LIMIT_MS by default). Writes nothing; yields to the
+ * event loop between batches and whenever a slice of work took SLICE_MS.
  * Throws `invalid_input` naming the field for a bad draft or a kind that flags senders (reaction
  * floods), or for days outside 1..30.
  */
 export async function dryRunRule(
   db: Db,
   draft: unknown,
-  input: { days: number; now: number; limit?: number; samples?: number; batch?: number },
+  input: {
+    days: number;
+    now: number;
+    limit?: number;
+    samples?: number;
+    batch?: number;
+    timeLimitMs?: number;
+    /** Measures the time limit (ms); performance.now by default. */
+    clock?: () => number;
+  },
 ): Promise<DryRunResult> {
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > DRY_RUN_MAX_DAYS) {
     throw new DomainError(
@@ -81,6 +99,8 @@ export async function dryRunRule(
     examined: 0,
     wouldFlag: 0,
     capped: false,
+    timedOut: false,
+    timeLimitMs: input.timeLimitMs ?? DRY_RUN_TIME_LIMIT_MS,
     limit,
     oldestScanned: null,
     samples: [],
@@ -101,6 +121,13 @@ export async function dryRunRule(
   // webhooks sharing this process must not wait for all of it (measured: stalls of ~40 ms with
   // batches of 500, ~100 ms with 2,000, at the same total).
   let cursor = { receivedAt: until, id: Number.MAX_SAFE_INTEGER };
+  const clock = input.clock ?? (() => performance.now());
+  const started = clock();
+  let slice = started;
+  const pause = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    slice = clock();
+  };
   for (;;) {
     // One row past the limit tells whether the window held more.
     const want = Math.min(input.batch ?? BATCH, limit + 1 - result.scanned);
@@ -110,6 +137,12 @@ export async function dryRunRule(
         result.capped = true;
         break;
       }
+      const at = clock();
+      if (at - started >= result.timeLimitMs) {
+        result.timedOut = true;
+        break;
+      }
+      if (at - slice >= SLICE_MS) await pause();
       result.scanned++;
       result.oldestScanned = row.received_at;
       cursor = { receivedAt: row.received_at, id: row.id };
@@ -129,7 +162,7 @@ export async function dryRunRule(
         });
       }
     }
-    if (result.capped || rows.length < want) return result;
-    await new Promise((resolve) => setImmediate(resolve));
+    if (result.capped || result.timedOut || rows.length < want) return result;
+    await pause();
   }
 }

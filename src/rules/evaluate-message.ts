@@ -6,6 +6,18 @@ import { historyOf, insertFlag, rulesStore, type RulesStore } from './rules-stor
 
 export type SenderStatus = 'normal' | 'watched' | 'trusted' | 'blocked';
 
+/** Rules stop being run on a message once this much time (ms) was spent on it. */
+export const EVALUATION_BUDGET_MS = 50;
+
+/** The time a message's rules may take, and the clock (ms) that measures it. */
+export type EvaluationBudget = { ms: number; clock: () => number };
+const DEFAULT_BUDGET: EvaluationBudget = {
+  ms: EVALUATION_BUDGET_MS,
+  clock: () => performance.now(),
+};
+/** A budget flag names at most this many rules that were not run. */
+const NAMED_SKIPPED_RULES = 5;
+
 /** Rules an edit re-runs: those that look at the text (not at counts of messages). */
 const EDIT_KINDS: ReadonlySet<string> = new Set([...Object.keys(TEXT_KINDS), 'new_sender']);
 
@@ -17,13 +29,18 @@ const EDIT_KINDS: ReadonlySet<string> = new Set([...Object.keys(TEXT_KINDS), 'ne
  * rules run, a rule with an open flag on the message already is skipped, and sender status adds
  * nothing new. A message approved or highlighted before that gets a new open flag goes back to
  * the queue. Returns the number of flags raised.
+ *
+ * Rules are timed against `budget` (EVALUATION_BUDGET_MS by default): once the message has used
+ * it up, the rules left are not run, and a rule whose own run took longer is noted (what it
+ * found still counts); either way the message gets one low `evaluation exceeded budget` flag
+ * naming those rules, so it is looked at and the rule can be fixed, instead of a stall.
  */
 export function evaluateMessage(
   db: Db,
   message: MessageFacts,
   senderStatus: SenderStatus | null,
   now: number,
-  options: { edit?: boolean } = {},
+  options: { edit?: boolean; budget?: EvaluationBudget } = {},
 ): number {
   const store = rulesStore(db);
   let raised = 0;
@@ -49,14 +66,46 @@ export function evaluateMessage(
 
   if (senderStatus !== 'trusted') {
     const history = historyOf(store);
+    const { ms, clock } = options.budget ?? DEFAULT_BUDGET;
+    const started = clock();
+    // One reading per rule (its end is the next one's start): 200 rules read it 200 times.
+    let last = started;
+    const overran: { rule: CompiledRule; took: number }[] = [];
+    const skipped: CompiledRule[] = [];
     for (const rule of loadRuleSet(db)) {
       if (rule.onMessage === undefined) continue;
       if (options.edit && !EDIT_KINDS.has(rule.kind)) continue;
       if (!rule.appliesTo(message.sourceId, message.channelExternalId)) continue;
+      if (last - started >= ms) {
+        skipped.push(rule);
+        continue;
+      }
       const hit = rule.onMessage(message, history);
+      const reading = clock();
+      if (reading - last > ms) overran.push({ rule, took: reading - last });
+      last = reading;
       if (hit === null) continue;
       if (options.edit && store.openRuleFlagOnMessage.get(message.id, rule.id)) continue;
       raise(rule, hit);
+    }
+    if (overran.length > 0 || skipped.length > 0) {
+      insertFlag(store, {
+        messageId: message.id,
+        senderId: message.senderId,
+        reactionId: null,
+        origin: 'rule',
+        // Not one rule's hit: rule figures must not count it.
+        ruleId: null,
+        ruleVersion: null,
+        severity: 'low',
+        status: 'open',
+        reason: budgetReason(ms, overran, skipped),
+        span: null,
+        actor: 'system',
+        createdAt: now,
+      });
+      raised++;
+      opened++;
     }
   }
   if (opened > 0) reopenIfDecided(store, message.id, now, 'a rule matched');
@@ -64,6 +113,25 @@ export function evaluateMessage(
     raised += flagBySenderStatus(store, message, senderStatus, now);
   }
   return raised;
+}
+
+const ruleLabel = (rule: CompiledRule) => `rule ${rule.id} "${rule.name}"`;
+
+/** Why the budget flag was raised, naming the rules: the slow ones first, then those not run. */
+function budgetReason(
+  ms: number,
+  overran: { rule: CompiledRule; took: number }[],
+  skipped: CompiledRule[],
+): string {
+  const parts = overran.map(
+    ({ rule, took }) => `${ruleLabel(rule)} took ${Math.round(took)} ms (budget ${ms} ms)`,
+  );
+  if (skipped.length > 0) {
+    const named = skipped.slice(0, NAMED_SKIPPED_RULES).map(ruleLabel).join(', ');
+    const more = skipped.length - NAMED_SKIPPED_RULES;
+    parts.push(`not run once ${ms} ms were spent: ${named}${more > 0 ? ` and ${more} more` : ''}`);
+  }
+  return `evaluation exceeded budget: ${parts.join('; ')}`;
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   type PersonalDataKind,
 } from './detect-personal-data.ts';
 import { measureShouting } from './detect-shouting.ts';
+import { enclosingWords, foldKeyword, keywordFinder } from './keyword-finder.ts';
+import { compileLinearRegex, firstMatch, utf8Text, type Utf8Text } from './linear-regex.ts';
 import {
   normalizeText,
   toOriginalSpan,
@@ -75,68 +77,67 @@ export function compileTextCheck(check: TextCheck): TextMatcher {
   }
 }
 
-const WORD_EDGE_BEFORE = '(?<![\\p{L}\\p{N}])';
-const WORD_EDGE_AFTER = '(?![\\p{L}\\p{N}])';
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
 function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
-  const fold = (word: string) => normalizeText(word, { leet: settings.leet }).text;
-  const alternatives = [...new Set(settings.words.map((w) => fold(w.replace(/\*+/g, '*'))))]
-    .filter((w) => w.replace(/\*/g, '') !== '')
-    .sort((a, b) => b.length - a.length)
-    .map((w) => w.split('*').map(escapeRegex).join('[\\p{L}\\p{N}]*'));
-  const before = settings.match === 'anywhere' ? '' : WORD_EDGE_BEFORE;
-  const after = settings.match === 'word' ? WORD_EDGE_AFTER : '';
-  const pattern = new RegExp(`${before}(?:${alternatives.join('|')})${after}`, 'gu');
+  const find = keywordFinder(settings);
+  const fold = (word: string) => foldKeyword(word, settings.leet);
   const allowed = new Set(settings.allow.map(fold));
+  const longestAllowed = Math.max(0, ...[...allowed].map((w) => w.length));
   return (view) => {
     const n = settings.leet ? view.leet() : view.folded();
-    for (const m of n.text.matchAll(pattern)) {
-      if (m[0] === '') continue;
-      const end = m.index + m[0].length;
-      if (allowed.size > 0 && allowed.has(enclosingWord(n.text, m.index, end))) continue;
-      return { reason: `keyword "${m[0]}"`, span: toOriginalSpan(n, m.index, end) };
+    let notAllowed: ((start: number, end: number) => boolean) | undefined;
+    if (allowed.size > 0) {
+      const wordAround = enclosingWords(n.text);
+      notAllowed = (start, end) => {
+        // A word longer than every allowed one is not allowed: no need to read it.
+        const word = wordAround(start, end);
+        if (word.end - word.start > longestAllowed) return true;
+        return !allowed.has(n.text.slice(word.start, word.end));
+      };
     }
-    return null;
+    const found = find(n.text, notAllowed);
+    if (found === null) return null;
+    return {
+      reason: `keyword "${n.text.slice(found.start, found.end)}"`,
+      span: toOriginalSpan(n, found.start, found.end),
+    };
   };
 }
 
-/** The whole word around [start, end), for allow-list exceptions. */
-function enclosingWord(text: string, start: number, end: number): string {
-  const isWord = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
-  let s = start;
-  let e = end;
-  while (s > 0 && isWord(text[s - 1])) s--;
-  while (e < text.length && isWord(text[e])) e++;
-  return text.slice(s, e);
+/** The text regex rules see (at most MAX_REGEX_INPUT of it), converted once per message. */
+const regexInputs = new WeakMap<TextView, { folded?: Utf8Text; original?: Utf8Text }>();
+
+function regexInput(view: TextView, on: 'folded' | 'original'): Utf8Text {
+  let inputs = regexInputs.get(view);
+  if (inputs === undefined) regexInputs.set(view, (inputs = {}));
+  const text = on === 'original' ? view.original : view.folded().text;
+  return (inputs[on] ??= utf8Text(text.slice(0, MAX_REGEX_INPUT)));
 }
 
+/** User-written patterns run on RE2 only: their cost stays linear in the text whatever they are. */
 function compileRegex(settings: RuleSettings<'regex'>): TextMatcher {
-  const flags = settings.caseSensitive ? 'u' : 'iu';
-  const patterns = settings.patterns.map((p) => new RegExp(p, flags));
+  const flags = settings.caseSensitive ? '' : 'i';
+  const patterns = settings.patterns.map((p) => ({
+    source: p,
+    regex: compileLinearRegex(p, flags),
+  }));
   return (view) => {
     if (settings.on === 'original') {
-      const text = view.original.slice(0, MAX_REGEX_INPUT);
-      for (const pattern of patterns) {
-        const m = pattern.exec(text);
-        if (m === null || m[0] === '') continue;
-        const span = { start: m.index, end: m.index + m[0].length };
+      const input = regexInput(view, 'original');
+      for (const { source, regex } of patterns) {
+        const m = firstMatch(regex, input);
+        if (m === null) continue;
         return {
-          reason: `pattern /${pattern.source}/`,
-          span: { ...span, matched: m[0], normalized: m[0], transformations: [] },
+          reason: `pattern /${source}/`,
+          span: { ...m, normalized: m.matched, transformations: [] },
         };
       }
       return null;
     }
-    const n = view.folded();
-    const text = n.text.slice(0, MAX_REGEX_INPUT);
-    for (const pattern of patterns) {
-      const m = pattern.exec(text);
-      if (m === null || m[0] === '') continue;
-      return {
-        reason: `pattern /${pattern.source}/`,
-        span: toOriginalSpan(n, m.index, m.index + m[0].length),
-      };
+    const input = regexInput(view, 'folded');
+    for (const { source, regex } of patterns) {
+      const m = firstMatch(regex, input);
+      if (m === null) continue;
+      return { reason: `pattern /${source}/`, span: toOriginalSpan(view.folded(), m.start, m.end) };
     }
     return null;
   };

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { compileRule, type CompiledRule, type MessageFacts } from './compile-rule.ts';
+import { EVALUATION_BUDGET_MS, type EvaluationBudget } from './evaluate-message.ts';
 import { loadRuleSet } from './load-rule-set.ts';
 import { getRule } from './list-rules.ts';
 import { createTextView } from './match-text.ts';
@@ -29,6 +30,11 @@ export type TextTestResult = {
   }[];
   /** Rules that were not tried on a lone text, with why. */
   skipped: { ruleId: number; name: string; kind: RuleKind; why: string }[];
+  /** The time a message's rules may take (ms), as on ingest. */
+  budgetMs: number;
+  /** Rules that took longer than that on this text (`tookMs`), or were not run once it was
+   * spent (`tookMs` null): on a real message they would raise `evaluation exceeded budget`. */
+  overBudget: { ruleId: number; name: string; kind: RuleKind; tookMs: number | null }[];
 };
 
 const NO_HISTORY: History = {
@@ -38,15 +44,18 @@ const NO_HISTORY: History = {
 };
 
 /**
- * Runs rules on a text as if a new sender had just posted it, writing nothing. Rules that
- * need history (flood, repetition, reactions) are listed as skipped. Throws `invalid_input`
- * for a bad draft and `not_found` for an unknown rule.
+ * Runs rules on a text as if a new sender had just posted it, writing nothing, within the
+ * evaluation budget of a message (EVALUATION_BUDGET_MS unless given), as ingest does: rules
+ * over it are listed instead of holding up the caller. Rules that need history (flood,
+ * repetition, reactions) are listed as skipped. Throws `invalid_input` for a bad draft or a
+ * stored rule that no longer validates, and `not_found` for an unknown rule.
  */
 export function testRulesOnText(
   db: Db,
   text: string,
   which: RuleUnderTest,
   now: number,
+  budget: EvaluationBudget = { ms: EVALUATION_BUDGET_MS, clock: () => performance.now() },
 ): TextTestResult {
   const facts: MessageFacts = {
     id: 0,
@@ -60,14 +69,22 @@ export function testRulesOnText(
     view: createTextView(text),
     reactions: {},
   };
-  const result: TextTestResult = { matches: [], skipped: [] };
+  const result: TextTestResult = { matches: [], skipped: [], budgetMs: budget.ms, overBudget: [] };
+  const started = budget.clock();
   for (const rule of rulesUnderTest(db, which)) {
     const summary = { ruleId: rule.id, name: rule.name, kind: rule.kind };
     if (HISTORY_KINDS.has(rule.kind) || rule.onMessage === undefined) {
       result.skipped.push({ ...summary, why: 'needs stored history or reactions' });
       continue;
     }
+    const before = budget.clock();
+    if (before - started >= budget.ms) {
+      result.overBudget.push({ ...summary, tookMs: null });
+      continue;
+    }
     const hit = rule.onMessage(facts, NO_HISTORY);
+    const took = budget.clock() - before;
+    if (took > budget.ms) result.overBudget.push({ ...summary, tookMs: Math.round(took) });
     if (hit !== null) result.matches.push({ ...summary, reason: hit.reason, span: hit.span });
   }
   return result;
@@ -146,7 +163,16 @@ function rulesUnderTest(db: Db, which: RuleUnderTest): CompiledRule[] {
   if ('allEnabled' in which) return loadRuleSet(db);
   if ('ruleId' in which) {
     const rule = getRule(db, which.ruleId);
-    return [compileRule(rule.id, rule.version, { ...rule, enabled: true })];
+    // Validated again: a rule stored before a check it now fails must not reach the compiler.
+    const parsed = parseRuleDraft(rule);
+    if (!parsed.ok) {
+      throw new DomainError(
+        'invalid_input',
+        `rule ${rule.id} needs a change before it can run: ${parsed.message}`,
+        parsed.field,
+      );
+    }
+    return [compileRule(rule.id, rule.version, { ...parsed.rule, enabled: true })];
   }
   // A draft under trial needs no name.
   const draft = which.draft;

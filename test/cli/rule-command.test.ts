@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cli, readDb, tempDbPath } from '../helpers/run-cli.ts';
 import { textPayload } from '../helpers/eventyay.ts';
@@ -265,8 +266,12 @@ describe('modhook rule add|edit|disable|enable|show', () => {
         '--settings is not valid JSON',
       ],
       [
-        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["(a+)+$"]}'],
-        'settings.patterns.0: ',
+        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["spam(?!mer)"]}'],
+        'settings.patterns.0: uses lookahead "(?!…)": patterns run on a linear-time engine (RE2)',
+      ],
+      [
+        ['--kind', 'regex', '--name', 'x', '--settings', '{"patterns":["(\\\\w)\\\\1"]}'],
+        'settings.patterns.0: uses a backreference "\\1"',
       ],
       [['--kind', 'shouting', '--name', 'x', '--severity', 'huge'], 'severity: '],
       [['--kind', 'shouting', '--name', ' '], 'name: '],
@@ -524,5 +529,64 @@ describe('modhook rule test --history', () => {
     const result = await rule(db, 'test', '--history', '7d', '--rule', '4');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('reaction_flood rules flag senders');
+  });
+});
+
+describe('a stored rule that no longer validates (saved before RE2)', () => {
+  /** Stores, as an older modhook would have, an enabled regex rule with a lookahead. */
+  async function dbWithLookaheadRule(): Promise<{ db: string; id: number }> {
+    const db = tempDbPath();
+    expect((await cli(['--db', db, 'migrate'])).code).toBe(0);
+    const sqlite = new Database(db);
+    try {
+      const settings = '{"patterns":["spam(?!mer)"],"caseSensitive":false,"on":"normalized"}';
+      const scope = '{"sources":[],"channels":[]}';
+      const id = Number(
+        sqlite
+          .prepare(
+            `INSERT INTO rules (kind, name, severity, action, settings_json, scope_json, enabled,
+               version, created_at, updated_at)
+             VALUES ('regex', 'Old lookahead', 'medium', 'flag', ?, ?, 1, 1, 0, 0)`,
+          )
+          .run(settings, scope).lastInsertRowid,
+      );
+      sqlite
+        .prepare(
+          `INSERT INTO rule_versions (rule_id, version, kind, name, severity, action,
+             settings_json, scope_json, enabled, created_at, actor)
+           VALUES (?, 1, 'regex', 'Old lookahead', 'medium', 'flag', ?, ?, 1, 0, 'cli')`,
+        )
+        .run(id, settings, scope);
+      return { db, id };
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  const needsChange = (id: number) =>
+    `rule ${id} "Old lookahead" needs a change (enabled but not run): settings.patterns.0: uses lookahead "(?!…)"`;
+
+  it('is named by migrate (exit 0), by rule list, and refused by rule test', async () => {
+    const { db, id } = await dbWithLookaheadRule();
+    const migrated = await cli(['--db', db, 'migrate']);
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toContain('up to date');
+    expect(migrated.stderr).toContain(`modhook: ${needsChange(id)}`);
+    expect((await rule(db, 'list')).stdout).toContain(needsChange(id));
+    const tried = await rule(db, 'test', 'spam', '--rule', String(id));
+    expect(tried.code).toBe(1);
+    expect(tried.stderr).toContain(
+      `rule ${id} needs a change before it can run: settings.patterns.0`,
+    );
+  });
+
+  it('is fixed by an edit that passes the checks', async () => {
+    const { db, id } = await dbWithLookaheadRule();
+    const kept = await rule(db, 'edit', String(id), '--name', 'Renamed only');
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toContain('settings.patterns.0: uses lookahead');
+    const fixed = await rule(db, 'edit', String(id), '--settings', '{"patterns":["spam\\\\b"]}');
+    expect(fixed.code).toBe(0);
+    expect((await cli(['--db', db, 'migrate'])).stderr).toBe('');
   });
 });

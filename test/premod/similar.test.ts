@@ -31,6 +31,16 @@ describe('similarityKey and distances', () => {
     expect(distanceWithin('abcdef', 'abcdefghij', 2)).toBeNull();
   });
 
+  it('keys and compares a 60,000-character text in time linear in its key, not its length', () => {
+    const long = 'Buy cheap pills at pills-shop now! '.repeat(1800).slice(0, 60_000);
+    const started = performance.now();
+    const key = similarityKey(long);
+    expect(key).toBe(similarityKey(long.slice(0, 4000)));
+    expect(key).toHaveLength(500);
+    for (let i = 0; i < 200; i++) distanceWithin(key, `x${key.slice(1, 499)}yz`, 2);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it.each([
     ['👏👏', true],
     ['👍🏽 🎉', true],

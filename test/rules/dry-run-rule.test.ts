@@ -75,6 +75,27 @@ describe('dryRunRule', () => {
     expect((await dryRunRule(h.db, here, { days: 7, now: h.deps.now() })).wouldFlag).toBe(3);
   });
 
+  it('stops at its time limit, says so, and yields to other work meanwhile', async () => {
+    const { h } = await traffic();
+    // Each reading of the clock is 30 ms later (two a message, with the yield after it): the
+    // limit of 100 ms ends the replay after 2 messages.
+    let now = 0;
+    const clock = () => (now += 30);
+    let yielded = 0;
+    const ticking = setInterval(() => yielded++, 0);
+    const r = await dryRunRule(h.db, spamDraft, {
+      days: 30,
+      now: h.deps.now(),
+      timeLimitMs: 100,
+      clock,
+    });
+    clearInterval(ticking);
+    expect(r).toMatchObject({ scanned: 2, timedOut: true, timeLimitMs: 100, capped: false });
+    expect(yielded).toBeGreaterThan(0);
+    const whole = await dryRunRule(h.db, spamDraft, { days: 30, now: h.deps.now() });
+    expect(whole).toMatchObject({ scanned: 6, timedOut: false });
+  });
+
   it('writes nothing', async () => {
     const { h } = await traffic();
     const flags = h.count('flags');

@@ -102,14 +102,47 @@ describe('regex', () => {
   });
 
   it.each([
-    ['(a+)+$', /backtrack/],
-    ['(x+x+)+y', /backtrack/],
-    ['([a-z]', /not a valid regular expression/],
+    ['spam(?=mer)', /^uses lookahead "\(\?=…\)": patterns run on a linear-time engine \(RE2\)/],
+    ['(?<!anti)spam', /^uses lookbehind "\(\?<!…\)"/],
+    ['(\\w)\\1', /^uses a backreference "\\1"/],
+    ['(?<w>a)\\k<w>', /^uses a backreference "\\k"/],
+    ['[^]', /write "\[\\s\\S\]" instead/],
+    ['([a-z]', /^is not a valid regular expression: missing \)/],
+    ['a{2,1001}', /^repeats too often/],
     ['a'.repeat(301), /at most 300/],
-  ])('refuses the dangerous or broken pattern %s', (pattern, message) => {
+  ])('refuses %s, which the linear-time engine cannot run, with why', (pattern, message) => {
     const parsed = TextCheck.safeParse({ kind: 'regex', settings: { patterns: [pattern] } });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toMatch(message);
+  });
+
+  it('accepts nested repetition, which RE2 runs without backtracking', () => {
+    for (const pattern of ['(a+)+$', '(x+x+)+y', '(\\w|\\d)+$', '.*.*.*=']) {
+      expect(
+        TextCheck.safeParse({ kind: 'regex', settings: { patterns: [pattern] } }).success,
+      ).toBe(true);
+    }
+    expect(run({ kind: 'regex', settings: { patterns: ['(a+)+$'] } }, 'baaa')?.span).toMatchObject({
+      start: 1,
+      end: 4,
+    });
+  });
+
+  it('refuses counted repetitions that expand a rule past its cost bound, naming the total', () => {
+    const parsed = TextCheck.safeParse({
+      kind: 'regex',
+      settings: { patterns: ['(?:\\w+\\s*){1,100}!', '[ab]{1,150}c'] },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['settings', 'patterns']);
+    expect(parsed.error?.issues[0]?.message).toMatch(/expand these patterns to 350 repeated parts/);
+    const fine = ['\\d{3}[- ]?\\d{3}[- ]?\\d{4}', '[a-z]{2,63}', '(?:ab){1,20}'];
+    expect(TextCheck.safeParse({ kind: 'regex', settings: { patterns: fine } }).success).toBe(true);
+  });
+
+  it('reports spans in UTF-16 offsets of the text, after characters of two units', () => {
+    const check = { kind: 'regex', settings: { patterns: ['b+'], on: 'original' } };
+    expect(run(check, '😀😀abbbc')?.span).toMatchObject({ start: 5, end: 8, matched: 'bbb' });
   });
 
   it('refuses more than 20 patterns', () => {

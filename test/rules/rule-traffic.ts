@@ -61,3 +61,27 @@ export function trafficOn(h: Harness) {
       ).n,
   };
 }
+
+/** Stores a rule as an older modhook would have: a regex with a backreference, enabled. */
+export function storeOldRule(h: Harness, enabled = true): number {
+  const sqlite = h.db.$client;
+  const settings = '{"patterns":["(\\\\w)\\\\1{4}"],"caseSensitive":false,"on":"normalized"}';
+  const scope = '{"sources":[],"channels":[]}';
+  const id = Number(
+    sqlite
+      .prepare(
+        `INSERT INTO rules (kind, name, severity, action, settings_json, scope_json, enabled,
+           version, created_at, updated_at)
+         VALUES ('regex', 'Repeated letters', 'medium', 'flag', ?, ?, ?, 1, 0, 0)`,
+      )
+      .run(settings, scope, enabled ? 1 : 0).lastInsertRowid,
+  );
+  sqlite
+    .prepare(
+      `INSERT INTO rule_versions (rule_id, version, kind, name, severity, action, settings_json,
+         scope_json, enabled, created_at, actor)
+       VALUES (?, 1, 'regex', 'Repeated letters', 'medium', 'flag', ?, ?, ?, 0, 'cli')`,
+    )
+    .run(id, settings, scope, enabled ? 1 : 0);
+  return id;
+}
