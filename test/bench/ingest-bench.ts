@@ -40,12 +40,12 @@ type Measured = WrkRun & {
 };
 
 /**
- * Two seconds of deliveries (bodies after the file's) before the measured run: a fresh process
+ * 1.5 s of deliveries (bodies after the file's) before the measured run: a fresh process
  * compiles its hot paths and starts its language detector on first use, which a server that has
  * been running has long done. Returns how many were answered 2xx.
  */
 async function warmUp(url: string, workload: Workload): Promise<number> {
-  const until = performance.now() + 2_000;
+  const until = performance.now() + 1_500;
   let next = workload.count;
   let ok = 0;
   const sender = async () => {
@@ -128,7 +128,10 @@ async function ingest(mode: Mode, workload: Workload, seconds: number): Promise<
     try {
       result = await measure(server, `/hooks/${sourceId}`, mode, workload, seconds);
     } finally {
+      // A clean stop checkpoints the database; a server that does not stop is killed.
+      const killer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
       await stopProcess(server.child, 'SIGTERM');
+      clearTimeout(killer);
     }
     const db = new Database(databasePath, { readonly: true });
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
