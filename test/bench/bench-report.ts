@@ -7,3 +7,9 @@ export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/** Prints a report as `npm run bench` does: ok or MISS, the name, then its lines. */
+export function printReport(report: BenchReport): void {
+  console.log(`${report.ok ? 'ok  ' : 'MISS'} ${report.name}`);
+  for (const line of report.lines) console.log(`     ${line}`);
+}

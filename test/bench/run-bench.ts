@@ -1,11 +1,13 @@
 import os from 'node:os';
 import { benchBeforeSend } from './before-send-bench.ts';
 import { benchDisplay } from './display-bench.ts';
-import { benchIngest, benchSustained } from './ingest-bench.ts';
+import { printReport } from './bench-report.ts';
+import { benchIngest } from './ingest-bench.ts';
 import { benchExport } from './export-bench.ts';
 import { benchReview } from './review-bench.ts';
 import { benchRuleScreens } from './rule-screens-bench.ts';
 import { benchRules } from './rules-bench.ts';
+import { benchSustained } from './sustained-bench.ts';
 
 // `npm run bench`: prints every benchmark's figures with the machine they ran on. Targets are
 // reported, not asserted, so a slow machine shows numbers instead of failing a build.
@@ -25,7 +27,6 @@ if (process.argv.includes('--sustained')) benches.push(() => benchSustained());
 for (const bench of benches) {
   const report = await bench();
   allOk &&= report.ok;
-  console.log(`${report.ok ? 'ok  ' : 'MISS'} ${report.name}`);
-  for (const line of report.lines) console.log(`     ${line}`);
+  printReport(report);
 }
 console.log(allOk ? '\nall targets met' : '\nsome targets missed');

@@ -20,16 +20,17 @@ export type ServerProcess = { url: string; child: ChildProcess; output: () => st
 /**
  * Starts a TypeScript entry point (default `src/main.ts`, what `npm start` runs) as a real
  * process on 127.0.0.1 and resolves when it prints `ready` (default: modhook's listening line).
+ * `ipc` opens a message channel to it (`child.send`, `process.on('message')`).
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  options: { entry?: string; ready?: string } = {},
+  options: { entry?: string; ready?: string; ipc?: boolean } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
