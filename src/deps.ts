@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { IngestWriter } from './ingest/ingest-writer.ts';
 
 /** The one bag of dependencies handed to createApp and, narrowed with Pick, to domain verbs. */
 export type Deps = {
@@ -9,4 +10,6 @@ export type Deps = {
   /** Current time in epoch milliseconds; injected so tests are exact. */
   now: () => number;
   log: Logger;
+  /** Where ingest writes go (its own thread in the server, the same connection in tests). */
+  writer: IngestWriter;
 };

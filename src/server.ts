@@ -5,9 +5,13 @@ import { announceFirstSetup } from './auth/announce-first-setup.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/client.ts';
 import { migrateDb } from './db/migrate.ts';
+import { startWriterThread } from './ingest/ingest-writer.ts';
 import type { Deps } from './deps.ts';
 import { createLogger } from './log.ts';
 import { describeRuleNeedingChange, rulesNeedingChange } from './rules/rules-needing-change.ts';
+
+/** How long the HTTP thread's connection waits for a write lock before giving up. */
+const HTTP_THREAD_BUSY_TIMEOUT_MS = 250;
 
 export type RunningServer = { url: string; deps: Deps; close: () => Promise<void> };
 
@@ -17,9 +21,15 @@ export type RunningServer = { url: string; deps: Deps; close: () => Promise<void
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
+  // The HTTP thread's own connection reads, and writes what people do in the dashboard; it waits
+  // at most briefly for a lock (the writer's commits take milliseconds; a lock held by another
+  // process makes a dashboard change fail with 503 instead of freezing every request).
   const db = openDb(config.databasePath);
   migrateDb(db);
-  const deps: Deps = { db, config, now: Date.now, log };
+  db.$client.pragma(`busy_timeout = ${HTTP_THREAD_BUSY_TIMEOUT_MS}`);
+  // Started beside the listening socket (each loads its modules in its own thread).
+  const writer = startWriterThread({ databasePath: config.databasePath, log });
+  const deps: Deps = { db, config, now: Date.now, log, writer };
   for (const rule of rulesNeedingChange(db)) {
     log.warn({ ruleId: rule.id }, describeRuleNeedingChange(rule));
   }
@@ -39,6 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     });
     s.once('listening', () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => {
+      void writer.close();
       db.$client.close();
       reject(
         error.code === 'EADDRINUSE'
@@ -49,6 +60,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       );
     });
   });
+  try {
+    await writer.ready;
+  } catch (error) {
+    server.close();
+    db.$client.close();
+    throw new Error(`the ingest writer thread did not start: ${(error as Error).message}`);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -64,8 +82,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => {
-        db.$client.close();
-        resolve();
+        // In-flight deliveries were answered; the writer commits what it still holds.
+        void writer.close().then(() => {
+          db.$client.close();
+          resolve();
+        });
       });
       // Keep-alive connections would hold close() open; in-flight requests still finish.
       if ('closeIdleConnections' in server) server.closeIdleConnections();

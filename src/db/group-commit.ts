@@ -16,6 +16,7 @@ type Pending = {
  */
 function createCommitQueue(sqlite: Database.Database) {
   let pending: Pending[] = [];
+  const counts = { commits: 0, jobs: 0 };
   let last: CommitOutcome | undefined;
   // Called inside BEGIN, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inSavepoint = sqlite.transaction((work: () => unknown) => work());
@@ -34,6 +35,8 @@ function createCommitQueue(sqlite: Database.Database) {
         }
       }
       sqlite.exec('COMMIT');
+      counts.commits++;
+      counts.jobs += batch.length;
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       last = { ok: false, at: performance.now(), error: describeSqliteError(error) };
@@ -49,6 +52,8 @@ function createCommitQueue(sqlite: Database.Database) {
   }
 
   return {
+    /** Transactions committed and jobs they held, since the connection opened (benchmarks). */
+    stats: () => ({ ...counts }),
     /** Runs `work` (synchronous, atomic) in the next group transaction; resolves after COMMIT. */
     run<T>(work: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {

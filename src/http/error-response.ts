@@ -40,6 +40,11 @@ export function respondToError(error: Error, c: Context<AppEnv>) {
   if (error instanceof HTTPException && error.status < 500) {
     return answer(c, error.status, 'http_error', error.message || 'bad request');
   }
+  if (isLockTimeout(error)) {
+    // Another process (a backup, the CLI, a sqlite3 shell) holds the write lock: not a bug.
+    c.header('Retry-After', '5');
+    return answer(c, 503, 'unavailable', 'The database is busy. Try again in a few seconds.');
+  }
   c.var.deps.log.error(
     { err: error, method: c.req.method, path: loggablePath(c.req.path) },
     'request failed',
@@ -62,4 +67,9 @@ function answer(
     }
   }
   return c.json(errorBody(code, message, field), status);
+}
+
+function isLockTimeout(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }

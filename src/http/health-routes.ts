@@ -9,7 +9,7 @@ import { errorBody } from './error-response.ts';
  * commit failed). Never waits for a lock.
  */
 export const healthRoutes = new Hono<AppEnv>().get('/', (c) => {
-  const health = checkDatabase(c.var.deps.db);
+  const health = checkDatabase(c.var.deps.db, () => c.var.deps.writer.lastCommit());
   c.header('Cache-Control', 'no-store');
   return health.ok ? c.json({ ok: true }) : c.json(errorBody(health.code, health.message), 503);
 });

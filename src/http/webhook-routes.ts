@@ -59,10 +59,16 @@ function noteClientGone(c: Context<AppEnv>, result: { outcome: string; reason?: 
 }
 
 function outcomeJson(
-  c: { json: (body: unknown, status: ContentfulStatusCode) => Response },
+  c: {
+    json: (body: unknown, status: ContentfulStatusCode) => Response;
+    header: (name: string, value: string) => void;
+  },
   result: DeliveryOutcome,
 ) {
   switch (result.outcome) {
+    case 'unavailable':
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return c.json(errorBody('unavailable', result.message), 503);
     case 'accepted':
       return c.json(result.reply ?? { ok: true }, 200);
     case 'duplicate':

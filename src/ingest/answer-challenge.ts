@@ -1,10 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
 import { NO_SUCH_SOURCE_MESSAGE, rejected, type DeliveryOutcome } from './delivery-outcome.ts';
 import { findIngestSource, ingestStore } from './ingest-store.ts';
-import { keepNewestDeliveries } from './keep-newest-deliveries.ts';
-import { recordRejection } from './record-rejection.ts';
+import { WriterBusyError } from './ingest-writer.ts';
 
 /** Eventyay's token is 43 URL-safe characters; anything URL-safe up to 512 is accepted. */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
@@ -15,7 +13,7 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
  * see that the platform checked the URL.
  */
 export async function answerChallenge(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'writer'>,
   request: { sourceId: string; token: string | undefined },
 ): Promise<{ result: DeliveryOutcome; token?: string }> {
   const started = performance.now();
@@ -41,37 +39,49 @@ export async function answerChallenge(
     return undefined;
   })();
   const latencyMs = performance.now() - started;
-  const commit = commitQueue(deps.db);
   if (failure !== undefined) {
-    await commit.run(() =>
-      recordRejection(deps.db, {
-        ...row,
-        reason: failure.reason,
-        sourceKnown: source !== undefined,
-        detail: failure.reason.startsWith('challenge_') ? failure.message : null,
-        bodySha256: null,
-        size: null,
-        latencyMs,
+    await written(
+      deps.writer.write({
+        op: 'rejection',
+        rejection: {
+          ...row,
+          reason: failure.reason,
+          sourceKnown: source !== undefined,
+          detail: failure.reason.startsWith('challenge_') ? failure.message : null,
+          bodySha256: null,
+          size: null,
+          latencyMs,
+        },
       }),
     );
     return { result: failure };
   }
-  await commit.run(() => {
-    store.insertDelivery.run({
-      ...row,
-      outcome: 'accepted',
-      reason: null,
-      detail: null,
-      status: 200,
-      bodySha256: null,
-      size: null,
-      secretId: null,
-      latencyMs,
-      body: null,
-      webhookId: null,
-    });
-    // Challenges are unauthenticated: keep only the newest few, like rejected requests.
-    keepNewestDeliveries(deps.db, request.sourceId, 'challenge');
-  });
+  await written(
+    deps.writer.write({
+      op: 'challenge',
+      delivery: {
+        ...row,
+        outcome: 'accepted',
+        reason: null,
+        detail: null,
+        status: 200,
+        bodySha256: null,
+        size: null,
+        secretId: null,
+        latencyMs,
+        body: null,
+        webhookId: null,
+      },
+    }),
+  );
   return { result: { outcome: 'accepted', status: 200 }, token: request.token };
+}
+
+/** A challenge is answered even when its bookkeeping row could not be written in time. */
+async function written(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof WriterBusyError)) throw error;
+  }
 }

@@ -1,23 +1,13 @@
-import { recordDuplicate } from './record-duplicate.ts';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
-import { recordDecision } from '../moderation/decide-message.ts';
-import { insertFlag, rulesStore } from '../rules/rules-store.ts';
-import {
-  BEFORE_SEND_ACTOR,
-  screeningRules,
-  screenMessage,
-  type ScreenResult,
-} from '../rules/screen-message.ts';
+import { screeningRules, screenMessage, type ScreenResult } from '../rules/screen-message.ts';
 import type { SettingsOf } from '../sources/source-kinds.ts';
-import { candidateStore } from './candidate-store.ts';
 import type { DeliveryOutcome } from './delivery-outcome.ts';
 import { ingestStore } from './ingest-store.ts';
 import { rejectRequest, verifyRequest, type DeliveryRequest } from './receive-delivery.ts';
 import { parseStreamBeforeSend, type BeforeSendCandidate } from './senders/stream.ts';
-import { insertDelivery, insertNewMessage, type AcceptedDelivery } from './store-event.ts';
+import { screenRecord, type BeforeSendDelivery } from './record-before-send.ts';
 
 /**
  * Past this, a decision is not worth giving: the message is let through unchanged, as Stream
@@ -47,13 +37,12 @@ export type BeforeSendOutcome =
  * sources have this check (404 otherwise).
  */
 export async function checkBeforeSend(
-  deps: Pick<Deps, 'db' | 'now' | 'config' | 'log'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'log' | 'writer'>,
   request: DeliveryRequest,
   options: { budgetMs?: number } = {},
 ): Promise<BeforeSendOutcome> {
   const started = performance.now();
   const budgetMs = options.budgetMs ?? BEFORE_SEND_BUDGET_MS;
-  const { db } = deps;
   const receivedAt = deps.now();
   const base = { sourceId: request.sourceId, kind: 'before_send' as const, receivedAt, started };
   const verified = await verifyRequest(deps, request, receivedAt, {
@@ -94,15 +83,13 @@ export async function checkBeforeSend(
     decision === 'timeout'
       ? `timeout: no decision within ${budgetMs} ms (took ${tookMs.toFixed(0)} ms); let through unchanged`
       : decision;
-  const recorded = commitQueue(db)
-    .run(() =>
-      recordBeforeSend(
-        deps,
-        { ...delivery, detail },
-        candidate,
-        decision === 'timeout' ? null : screen,
-      ),
-    )
+  const recorded = deps.writer
+    .write({
+      op: 'before-send',
+      delivery: { ...delivery, detail },
+      candidate,
+      screen: decision === 'timeout' ? null : screenRecord(screen),
+    })
     .catch((error: unknown) => {
       // The decision stands even if recording it failed: a block must not turn into a pass.
       deps.log.error({ err: error, sourceId: source.id }, 'could not record a before-send check');
@@ -160,102 +147,4 @@ function screenCandidate(
     reactions: {},
   };
   return screenMessage(db, rules, facts, candidate.text);
-}
-
-type BeforeSendDelivery = Omit<AcceptedDelivery, 'body'> & { body: Buffer | null };
-
-function recordBeforeSend(
-  { db }: Pick<Deps, 'db'>,
-  delivery: BeforeSendDelivery & { detail: string },
-  candidate: BeforeSendCandidate,
-  screen: ScreenResult | null,
-): void {
-  const store = ingestStore(db);
-  db.$client.transaction(() => {
-    if (screen === null || screen.hits.length === 0) {
-      insertDelivery(store, delivery, 'accepted');
-      return;
-    }
-    const { sourceId, receivedAt } = delivery;
-    if (
-      candidate.externalId !== null &&
-      store.messageId.get(sourceId, candidate.externalId) !== undefined
-    ) {
-      // A retried check of a message stored already: the same decision, nothing new stored.
-      recordDuplicate(db, delivery);
-      return;
-    }
-    const deliveryId = insertDelivery(store, delivery, 'accepted');
-    const blocked = screen.action === 'block';
-    // What the chat gets (nothing, when blocked): displays and exports show this; the original
-    // only moderators, in the item view.
-    const published = screen.action === 'scrub' ? screen.text : blocked ? '' : candidate.text;
-    const messageId = insertNewMessage(
-      db,
-      delivery,
-      deliveryId,
-      {
-        // Without the client's id, the push will bring the message again under its own id.
-        externalId: candidate.externalId ?? `before-send:${deliveryId}`,
-        channelExternalId: candidate.channelExternalId,
-        senderExternalId: candidate.senderExternalId,
-        author: candidate.author,
-        text: published,
-        sentAt: receivedAt,
-      },
-      // The rules and pre-moderation run when the push completes it (storeMessage).
-      { evaluate: false },
-    );
-    if (published !== candidate.text) {
-      candidateStore(db).setOriginalText.run(candidate.text, messageId);
-    }
-    const senderId =
-      candidate.senderExternalId === null
-        ? null
-        : (store.senderByExternalId.get(sourceId, candidate.senderExternalId)?.id ?? null);
-    const rules = rulesStore(db);
-    for (const { rule, hit } of screen.hits) {
-      insertFlag(rules, {
-        messageId,
-        senderId,
-        reactionId: null,
-        origin: 'rule',
-        ruleId: rule.id,
-        ruleVersion: rule.version,
-        severity: rule.severity,
-        status: rule.action === 'block' ? 'open' : 'logged',
-        reason: `${rule.action === 'block' ? 'blocked' : 'scrubbed'} before delivery: ${rule.name}: ${hit.reason}`,
-        // Spans point into the text as the sender wrote it (original_text when scrubbed).
-        span: hit.span,
-        actor: BEFORE_SEND_ACTOR,
-        createdAt: receivedAt,
-      });
-    }
-    const details = { rules: screen.hits.map((h) => h.rule.id), deliveryId };
-    if (blocked) {
-      // Rejected by the rule, as any automatic decision: audited, its flags closed, off displays.
-      const names = screen.hits.filter((h) => h.rule.action === 'block').map((h) => h.rule.name);
-      recordDecision(
-        db,
-        {
-          messageId,
-          verdict: 'reject',
-          actor: 'system',
-          automatic: true,
-          note: `automatic: blocked before delivery by ${names.join(', ')}`,
-          basisDecisionId: null,
-          audit: { action: 'message.block_before_send', details },
-        },
-        receivedAt,
-      );
-    } else {
-      rules.insertAudit.run(
-        receivedAt,
-        'message.scrub_before_send',
-        'message',
-        String(messageId),
-        JSON.stringify(details),
-      );
-    }
-  })();
 }

@@ -43,6 +43,7 @@ export type DeliveryOutcome =
   | { outcome: 'accepted'; status: 200; reply?: unknown }
   | { outcome: 'duplicate'; status: 200; reply?: unknown }
   | { outcome: 'ignored'; status: 200 | 202; message: string; reply?: unknown }
+  | { outcome: 'unavailable'; status: 503; message: string; retryAfterSeconds: number }
   | {
       outcome: 'rejected';
       status: number;
@@ -69,3 +70,12 @@ export function rejected(
 export const KEPT_REJECTED_DELIVERIES = 1000;
 
 export const NO_SUCH_SOURCE_MESSAGE = 'no active source at this URL';
+
+/**
+ * Nothing was stored because the database could not be written in time (another process holds
+ * its write lock): the sender should try again, and a retry is answered as a duplicate if the
+ * first attempt did get through.
+ */
+export function busy(message: string): Extract<DeliveryOutcome, { outcome: 'unavailable' }> {
+  return { outcome: 'unavailable', status: 503, message, retryAfterSeconds: 5 };
+}

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { commitQueue } from '../db/group-commit.ts';
 import type { Deps } from '../deps.ts';
 import {
+  busy,
   NO_SUCH_SOURCE_MESSAGE,
   rejected,
   type DeliveryOutcome,
@@ -12,14 +12,10 @@ import type { SourceKind } from '../sources/source-kinds.ts';
 import { gunzipWithin } from './gunzip-within.ts';
 import type { IncomingEvent } from './incoming-event.ts';
 import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
-import { readSenderProfile } from './read-sender-profile.ts';
-import { recordDuplicate } from './record-duplicate.ts';
-import { recordRejection } from './record-rejection.ts';
+import { WriterBusyError } from './ingest-writer.ts';
 import { saneEventTimes } from './sane-event-times.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
-import { storeIgnored, storeMessage, storeReaction, type AcceptedDelivery } from './store-event.ts';
-import { storeDeletion, storeEdit } from './store-message-change.ts';
-import { storeReport } from './store-report.ts';
+import type { AcceptedDelivery } from './store-event.ts';
 
 export type DeliveryRequest = {
   sourceId: string;
@@ -93,25 +89,31 @@ export async function verifyRequest(
  * redacted before hashing) and returns its outcome.
  */
 export async function rejectRequest(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'writer'>,
   failure: Extract<VerifiedRequest, { ok: false }>,
   base: { sourceId: string; kind: 'event' | 'before_send'; receivedAt: number; started: number },
 ): Promise<Extract<DeliveryOutcome, { outcome: 'rejected' }>> {
   const { reason, message, field, source } = failure;
   const body = failure.body === undefined ? undefined : stored(source?.adapter, failure.body);
-  await commitQueue(deps.db).run(() =>
-    recordRejection(deps.db, {
-      sourceId: base.sourceId,
-      kind: base.kind,
-      receivedAt: base.receivedAt,
-      reason,
-      sourceKnown: source !== undefined,
-      detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
-      bodySha256: body === undefined ? null : sha256(body),
-      size: body?.length ?? null,
-      latencyMs: performance.now() - base.started,
-    }),
-  );
+  try {
+    await deps.writer.write({
+      op: 'rejection',
+      rejection: {
+        sourceId: base.sourceId,
+        kind: base.kind,
+        receivedAt: base.receivedAt,
+        reason,
+        sourceKnown: source !== undefined,
+        detail: reason.startsWith('source_') || reason === 'unknown_source' ? null : message,
+        bodySha256: body === undefined ? null : sha256(body),
+        size: body?.length ?? null,
+        latencyMs: performance.now() - base.started,
+      },
+    });
+  } catch (error) {
+    // The rejection is answered all the same; only its bookkeeping row waited too long.
+    if (!(error instanceof WriterBusyError)) throw error;
+  }
   return rejected(reason, message, field);
 }
 
@@ -125,11 +127,10 @@ export async function rejectRequest(
  * resolves as `duplicate` and stores nothing new but that row.
  */
 export async function receiveDelivery(
-  deps: Pick<Deps, 'db' | 'now' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'writer'>,
   request: DeliveryRequest,
 ): Promise<DeliveryOutcome> {
   const started = performance.now();
-  const { db } = deps;
   const receivedAt = deps.now();
   const base = { sourceId: request.sourceId, kind: 'event' as const, receivedAt, started };
   const verified = await verifyRequest(deps, request, receivedAt);
@@ -157,45 +158,14 @@ export async function receiveDelivery(
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
     ...(note === null ? {} : { detail: note }),
   };
-  const result = await commitQueue(db).run((): StoredResult => {
-    const store = ingestStore(db);
-    if (
-      accepted.webhookId !== null &&
-      store.webhookSeen.get(accepted.sourceId, accepted.webhookId)
-    ) {
-      recordDuplicate(db, accepted);
-      return { outcome: 'duplicate' };
-    }
-    return storeEvent(deps, accepted, event);
-  });
-  return answer(adapter, result, event);
-}
-
-function storeEvent(
-  { db }: Pick<Deps, 'db'>,
-  accepted: AcceptedDelivery,
-  event: IncomingEvent,
-): StoredResult {
-  switch (event.kind) {
-    case 'message':
-      return { outcome: storeMessage(db, accepted, event) };
-    case 'edit':
-      storeEdit(db, accepted, event);
-      return { outcome: 'accepted' };
-    case 'deletion':
-      storeDeletion(db, accepted, event);
-      return { outcome: 'accepted' };
-    case 'reaction':
-      storeReaction(db, accepted, event);
-      return { outcome: 'accepted' };
-    case 'report':
-      return { outcome: storeReport(db, accepted, event) };
-    case 'profile':
-      return { outcome: 'profile', profile: readSenderProfile(db, accepted, event) };
-    case 'ignored':
-      storeIgnored(db, accepted, event.reason);
-      return { outcome: 'ignored' };
+  let result: StoredResult;
+  try {
+    result = await deps.writer.write({ op: 'event', accepted, event });
+  } catch (error) {
+    if (error instanceof WriterBusyError) return busy(error.message);
+    throw error;
   }
+  return answer(adapter, result, event);
 }
 
 /** The outcome as answered; a sender with its own answer shape always gets 200 (BareRTC). */

@@ -50,7 +50,7 @@ export function eventyayTestBody(at: number, messageId: number, actor: string): 
  * active secret).
  */
 export async function sendTestDelivery(
-  deps: Pick<Deps, 'db' | 'now' | 'config'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'writer'>,
   input: { sourceId: string },
   actor: string,
 ): Promise<TestDeliveryResult> {
@@ -77,7 +77,11 @@ export async function sendTestDelivery(
     readBody: (limit) => Promise.resolve(body.length > limit ? null : body),
   });
   const message =
-    result.outcome === 'rejected' || result.outcome === 'ignored' ? result.message : null;
+    result.outcome === 'rejected' ||
+    result.outcome === 'ignored' ||
+    result.outcome === 'unavailable'
+      ? result.message
+      : null;
   deps.db.transaction((tx) =>
     appendAudit(tx, {
       at,

@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { createSession } from '../../src/auth/create-session.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDb, type Db } from '../../src/db/client.ts';
+import { inlineWriter } from '../../src/ingest/ingest-writer.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
 import type { Role } from '../../src/auth/account-fields.ts';
 import { addSource } from '../../src/sources/add-source.ts';
@@ -32,6 +33,7 @@ export function screensDatabase(name: string) {
     now: () => now,
     config: { ...loadConfig({}), databasePath },
     log: pino({ level: 'silent' }),
+    writer: inlineWriter(db),
   };
   const source = addSource(deps, { kind: 'eventyay', name: 'bench' }, 'bench');
   return {

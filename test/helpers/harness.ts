@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
+import { inlineWriter } from '../../src/ingest/ingest-writer.ts';
 import type { Deps } from '../../src/deps.ts';
 
 /** 2026-05-01T12:40:00Z: a fixed "now" just after the fixtures' timestamps. */
@@ -33,7 +34,13 @@ export function createHarness(overrides: Partial<Config> = {}): Harness {
   migrateDb(db);
   let now = TEST_NOW;
   const config = { ...loadConfig({}), databasePath, ...overrides };
-  const deps: Deps = { db, config, now: () => now, log: pino({ level: 'silent' }) };
+  const deps: Deps = {
+    db,
+    config,
+    now: () => now,
+    log: pino({ level: 'silent' }),
+    writer: inlineWriter(db),
+  };
   onTestFinished(() => {
     db.$client.close();
     rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,7 @@ export async function startServerProcess(
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const ready = options.ready ?? 'modhook listening';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     const check = () => {
       if (output.includes(ready)) {
         clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { inlineWriter } from '../../src/ingest/ingest-writer.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -155,7 +156,13 @@ describe('export caps', () => {
       logLevel: 'silent' as const,
     };
     const db = openDb(databasePath);
-    const deps = { db, config, now: Date.now, log: pino({ level: 'silent' }) };
+    const deps = {
+      db,
+      config,
+      now: Date.now,
+      log: pino({ level: 'silent' }),
+      writer: inlineWriter(db),
+    };
     const account = await seedAccount({ db, deps }, { role: 'moderator' });
     const { token } = createSession(db, account.id, Date.now());
     db.$client.close();

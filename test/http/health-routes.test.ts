@@ -4,6 +4,7 @@ import {
   checkDatabase,
   FAILED_COMMIT_COUNTS_MS,
   WRITE_PROBE_INTERVAL_MS,
+  WRITER_LOCK_GRACE_MS,
 } from '../../src/db/check-database.ts';
 import { commitQueue } from '../../src/db/group-commit.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
@@ -82,16 +83,34 @@ describe('GET /healthz tells whether the database accepts writes', () => {
   it('probes at most once per interval, reusing the answer in between', () => {
     const h = createHarness();
     const other = otherConnection(h);
-    expect(checkDatabase(h.db, 0)).toEqual({ ok: true });
+    expect(checkDatabase(h.db, () => undefined, 0)).toEqual({ ok: true });
     other.exec('BEGIN IMMEDIATE');
-    expect(checkDatabase(h.db, WRITE_PROBE_INTERVAL_MS - 1)).toEqual({ ok: true });
-    expect(checkDatabase(h.db, WRITE_PROBE_INTERVAL_MS)).toMatchObject({
+    expect(checkDatabase(h.db, () => undefined, WRITE_PROBE_INTERVAL_MS - 1)).toEqual({ ok: true });
+    expect(checkDatabase(h.db, () => undefined, WRITE_PROBE_INTERVAL_MS)).toMatchObject({
       ok: false,
       code: 'database_not_writable',
     });
     other.exec('ROLLBACK');
-    expect(checkDatabase(h.db, 2 * WRITE_PROBE_INTERVAL_MS - 1)).toMatchObject({ ok: false });
-    expect(checkDatabase(h.db, 2 * WRITE_PROBE_INTERVAL_MS)).toEqual({ ok: true });
+    expect(checkDatabase(h.db, () => undefined, 2 * WRITE_PROBE_INTERVAL_MS - 1)).toMatchObject({
+      ok: false,
+    });
+    expect(checkDatabase(h.db, () => undefined, 2 * WRITE_PROBE_INTERVAL_MS)).toEqual({ ok: true });
+  });
+
+  it("takes a lock met just after the writer's own commit for the writer's, not a stranger's", () => {
+    const h = createHarness();
+    const other = otherConnection(h);
+    other.exec('BEGIN IMMEDIATE');
+    const committedAt = 10 * WRITE_PROBE_INTERVAL_MS;
+    const writerCommitted = () => ({ ok: true as const, at: committedAt });
+    // The writer thread holds the lock for a moment at every commit: not a problem.
+    expect(checkDatabase(h.db, writerCommitted, committedAt + 1)).toEqual({ ok: true });
+    // No commit for longer than the grace while the lock is held: someone else has it.
+    const later = committedAt + WRITER_LOCK_GRACE_MS;
+    expect(checkDatabase(h.db, writerCommitted, later)).toMatchObject({
+      ok: false,
+      code: 'database_not_writable',
+    });
   });
 
   it('answers 503 after a group commit failed, until a later one succeeds', async () => {
@@ -124,10 +143,13 @@ describe('GET /healthz tells whether the database accepts writes', () => {
     other.exec('BEGIN IMMEDIATE');
     await expect(commitQueue(h.db).run(() => 1)).rejects.toThrow(/locked/);
     other.exec('ROLLBACK');
-    const failedAt = commitQueue(h.db).lastCommit()!.at;
-    expect(checkDatabase(h.db, failedAt + FAILED_COMMIT_COUNTS_MS - 1)).toMatchObject({
+    const last = commitQueue(h.db).lastCommit();
+    const failedAt = last!.at;
+    expect(checkDatabase(h.db, () => last, failedAt + FAILED_COMMIT_COUNTS_MS - 1)).toMatchObject({
       ok: false,
     });
-    expect(checkDatabase(h.db, failedAt + FAILED_COMMIT_COUNTS_MS)).toEqual({ ok: true });
+    expect(checkDatabase(h.db, () => last, failedAt + FAILED_COMMIT_COUNTS_MS)).toEqual({
+      ok: true,
+    });
   });
 });

@@ -110,4 +110,4 @@ it('keeps every acknowledged delivery exactly once across kill -9 at random mome
     .get();
   check.close();
   expect(counts).toEqual({ n: attempted.length, d: attempted.length });
-}, 60_000);
+}, 180_000);

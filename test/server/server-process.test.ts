@@ -46,7 +46,7 @@ function post(url: string, id: string, messageId: number) {
   });
 }
 
-describe('the server process (npm start)', () => {
+describe('the server process (npm start)', { timeout: 90_000 }, () => {
   it('creates its database folder, applies migrations and serves health and challenge', async () => {
     const path = tempDb();
     const server = await spawnServer({ DATABASE_PATH: path });

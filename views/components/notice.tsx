@@ -90,9 +90,15 @@ const NOTICES = {
   'source-enabled': define([], () => 'Source enabled.'),
   // The reason of a refusal stays in the deliveries list: it is the sender's text.
   'test-delivery': define(
-    [oneOf(DELIVERY_OUTCOMES), HTTP_STATUS],
+    [oneOf([...DELIVERY_OUTCOMES, 'unavailable'] as const), HTTP_STATUS],
     ([outcome, status]) =>
-      `Test delivery ${outcome} (HTTP ${status})${outcome === 'rejected' || outcome === 'ignored' ? ': the reason is in the deliveries below' : ''}.`,
+      `Test delivery ${outcome} (HTTP ${status})${
+        outcome === 'rejected' || outcome === 'ignored'
+          ? ': the reason is in the deliveries below'
+          : outcome === 'unavailable'
+            ? ': the database was busy (another process held it); try again'
+            : ''
+      }.`,
   ),
   'channel-saved': define([], () => 'Saved.'),
   'pattern-lifted': define(
