@@ -31,6 +31,8 @@ export function keywordFinder(list: KeywordList): KeywordFinder {
   const words = [...new Set(list.words.map((w) => foldKeyword(w.replace(/\*+/g, '*'), list.leet)))]
     .filter((w) => w.replace(/\*/g, '') !== '')
     .sort((a, b) => b.length - a.length);
+  // An empty alternation would match nothing everywhere, forever (stored before this was refused).
+  if (words.length === 0) return () => null;
   return words.some((w) => w.includes('*'))
     ? wildcardFinder(words, list.match)
     : literalFinder(words, list.match);
@@ -43,6 +45,10 @@ export function foldKeyword(word: string, leet: boolean): string {
 
 /** Why a keyword list cannot run, for whoever wrote it; null when it can. */
 export function keywordListProblem(list: KeywordList): string | null {
+  const onlyWildcards = list.words.find((w) => /^\*+$/.test(w.trim()));
+  if (onlyWildcards !== undefined) {
+    return `"${onlyWildcards}" is only wildcards; a word needs at least one letter, digit or symbol`;
+  }
   const wildcards = list.words.reduce((n, w) => n + (w.match(/\*+/g)?.length ?? 0), 0);
   if (wildcards > MAX_KEYWORD_WILDCARDS) {
     return `has ${wildcards} wildcards (*); at most ${MAX_KEYWORD_WILDCARDS} in one rule: split the list into several rules`;
@@ -72,7 +78,9 @@ function literalFinder(words: string[], match: KeywordMatchMode): KeywordFinder 
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const end = m.index + m[0].length;
-      if (end === m.index) pattern.lastIndex = end + 1;
+      // Past a whole character: inside a surrogate pair, a /u search steps back to its start.
+      if (end === m.index)
+        pattern.lastIndex = end + ((text.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
       else if (accept === undefined || accept(m.index, end)) return { start: m.index, end };
     }
     return null;

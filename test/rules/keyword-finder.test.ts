@@ -88,4 +88,18 @@ describe('keyword search', () => {
     const parsed = TextCheck.safeParse({ kind: 'keyword', settings: { words } });
     expect(parsed.error?.issues[0]?.path).toEqual(['settings', 'words']);
   });
+
+  it('refuses a word of wildcards only, and a stored list of them matches nothing and ends', () => {
+    expect(keywordListProblem({ words: ['spam', ' ** '], leet: false, match: 'word' })).toBe(
+      '" ** " is only wildcards; a word needs at least one letter, digit or symbol',
+    );
+    expect(TextCheck.safeParse({ kind: 'keyword', settings: { words: ['*'] } }).success).toBe(
+      false,
+    );
+    // Such a list once became an empty pattern, which looped forever on any emoji.
+    for (const match of ['word', 'prefix', 'anywhere'] as const) {
+      const find = keywordFinder({ words: ['*', '**'], leet: false, match });
+      expect(find('😀 a 😀')).toBeNull();
+    }
+  });
 });
