@@ -17,7 +17,10 @@ import {
   SEVERITIES,
   type RuleScope,
 } from '../rules/rule-kinds.ts';
-import { describeRuleNeedingChange, rulesNeedingChange } from '../rules/rules-needing-change.ts';
+import {
+  describeRuleNeedingChange,
+  rulesNeedingChangeAmong,
+} from '../rules/rules-needing-change.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
 import {
@@ -64,10 +67,8 @@ export function addRuleCommand(program: Command, io: CliIo, config: () => Config
     .description('list every rule, enabled or not, with its current version')
     .option('--json', 'print a JSON array with the full settings and scope')
     .action((opts: { json?: boolean }) => {
-      const { rules, needingChange } = withCliDb(config(), (db) => ({
-        rules: listRules(db),
-        needingChange: rulesNeedingChange(db),
-      }));
+      const rules = withCliDb(config(), (db) => listRules(db));
+      const needingChange = rulesNeedingChangeAmong(rules);
       if (opts.json) return json(rules.map(ruleJson));
       if (rules.length === 0) {
         return io.out(

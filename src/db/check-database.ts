@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './client.ts';
 import type { CommitOutcome } from './group-commit.ts';
 import { perConnection } from './per-connection.ts';
-import { describeSqliteError } from './sqlite-error.ts';
+import { describeSqliteError, isLockError } from './sqlite-error.ts';
 
 /** The write probe runs at most this often; its answer is reused in between. */
 export const WRITE_PROBE_INTERVAL_MS = 1_000;
@@ -83,8 +83,7 @@ function probeWrites(sqlite: Database.Database): { problem: string | null; busy:
     return { problem: null, busy: false };
   } catch (error) {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-    const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
-    return { problem: describeSqliteError(error), busy };
+    return { problem: describeSqliteError(error), busy: isLockError(error) };
   } finally {
     sqlite.pragma(`busy_timeout = ${busyTimeout}`);
   }

@@ -1,3 +1,4 @@
+import { isLockError } from '../db/sqlite-error.ts';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -40,7 +41,7 @@ export function respondToError(error: Error, c: Context<AppEnv>) {
   if (error instanceof HTTPException && error.status < 500) {
     return answer(c, error.status, 'http_error', error.message || 'bad request');
   }
-  if (isLockTimeout(error)) {
+  if (isLockError(error)) {
     // Another process (a backup, the CLI, a sqlite3 shell) holds the write lock: not a bug.
     c.header('Retry-After', '5');
     return answer(c, 503, 'unavailable', 'The database is busy. Try again in a few seconds.');
@@ -67,9 +68,4 @@ function answer(
     }
   }
   return c.json(errorBody(code, message, field), status);
-}
-
-function isLockTimeout(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }

@@ -7,7 +7,7 @@ import { getRule, listRuleVersions, listRules, type RuleSummary } from '../rules
 import { isRuleKind, type RuleKind } from '../rules/rule-kinds.ts';
 import { ruleHitsSince, ruleStats } from '../rules/rule-stats.ts';
 import { describeRuleVersions } from '../rules/rule-version-changes.ts';
-import { ruleProblem, rulesNeedingChange } from '../rules/rules-needing-change.ts';
+import { ruleProblem } from '../rules/rules-needing-change.ts';
 import { saveRule } from '../rules/save-rule.ts';
 import { setRuleEnabled } from '../rules/set-rule-enabled.ts';
 import { testRulesOnText } from '../rules/try-rules.ts';
@@ -42,11 +42,10 @@ export const ruleRoutes = new Hono<AppEnv>()
   .get('/rules', requireRole(...ROLES), (c) => {
     const { deps, session } = c.var;
     const stats = ruleStats(deps.db, deps.now() - DAY_MS);
-    const problems = new Map(rulesNeedingChange(deps.db).map((r) => [r.id, r.problem]));
     const rules = listRules(deps.db).map((r) => ({
       ...r,
       stats: statsOf(stats, r.id),
-      problem: problems.get(r.id) ?? null,
+      problem: ruleProblem(r),
     }));
     return c.render(<RulesPageView rules={rules} canEdit={session!.account.role === 'admin'} />, {
       title: 'Rules',

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Deps } from '../deps.ts';
 import { NO_SUCH_SOURCE_MESSAGE, rejected, type DeliveryOutcome } from './delivery-outcome.ts';
 import { findIngestSource, ingestStore } from './ingest-store.ts';
-import { WriterBusyError } from './ingest-writer.ts';
+import { unlessBusy } from './ingest-writer.ts';
 
 /** Eventyay's token is 43 URL-safe characters; anything URL-safe up to 512 is accepted. */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/;
@@ -40,7 +40,7 @@ export async function answerChallenge(
   })();
   const latencyMs = performance.now() - started;
   if (failure !== undefined) {
-    await written(
+    await unlessBusy(
       deps.writer.write({
         op: 'rejection',
         rejection: {
@@ -56,7 +56,7 @@ export async function answerChallenge(
     );
     return { result: failure };
   }
-  await written(
+  await unlessBusy(
     deps.writer.write({
       op: 'challenge',
       delivery: {
@@ -75,13 +75,4 @@ export async function answerChallenge(
     }),
   );
   return { result: { outcome: 'accepted', status: 200 }, token: request.token };
-}
-
-/** A challenge is answered even when its bookkeeping row could not be written in time. */
-async function written(write: Promise<void>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!(error instanceof WriterBusyError)) throw error;
-  }
 }

@@ -37,6 +37,18 @@ export class WriterBusyError extends Error {
   }
 }
 
+/**
+ * Waits for a bookkeeping write (a rejected request's or a challenge's row) without letting a
+ * busy database change the answer: the request is answered all the same, only its row is lost.
+ */
+export async function unlessBusy(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof WriterBusyError)) throw error;
+  }
+}
+
 /** Runs jobs on `db` itself, in the group commit of its connection (tests, the CLI). */
 export function inlineWriter(db: Db): IngestWriter {
   return {
@@ -142,6 +154,8 @@ export function startWriterThread(options: {
       });
     },
     async stats() {
+      // Never a new thread after close: it would keep the process alive.
+      if (closed) throw new Error('the ingest writer is closed');
       const worker = await (current ??= spawn());
       return new Promise<WriterStats>((resolve) => {
         statsWaiting.push(resolve);

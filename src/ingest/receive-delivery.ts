@@ -12,7 +12,7 @@ import type { SourceKind } from '../sources/source-kinds.ts';
 import { gunzipWithin } from './gunzip-within.ts';
 import type { IncomingEvent } from './incoming-event.ts';
 import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
-import { WriterBusyError } from './ingest-writer.ts';
+import { unlessBusy, WriterBusyError } from './ingest-writer.ts';
 import { saneEventTimes } from './sane-event-times.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
 import type { AcceptedDelivery } from './store-event.ts';
@@ -95,8 +95,8 @@ export async function rejectRequest(
 ): Promise<Extract<DeliveryOutcome, { outcome: 'rejected' }>> {
   const { reason, message, field, source } = failure;
   const body = failure.body === undefined ? undefined : stored(source?.adapter, failure.body);
-  try {
-    await deps.writer.write({
+  await unlessBusy(
+    deps.writer.write({
       op: 'rejection',
       rejection: {
         sourceId: base.sourceId,
@@ -109,11 +109,8 @@ export async function rejectRequest(
         size: body?.length ?? null,
         latencyMs: performance.now() - base.started,
       },
-    });
-  } catch (error) {
-    // The rejection is answered all the same; only its bookkeeping row waited too long.
-    if (!(error instanceof WriterBusyError)) throw error;
-  }
+    }),
+  );
   return rejected(reason, message, field);
 }
 

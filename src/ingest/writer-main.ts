@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db/client.ts';
 import { commitQueue } from '../db/group-commit.ts';
+import { isLockError } from '../db/sqlite-error.ts';
 import { languageDetectionSettled } from '../language/detect-language.ts';
 import { runIngestJob, type IngestJob } from './ingest-job.ts';
 
@@ -24,10 +25,7 @@ const queue = commitQueue(db);
 let inFlight = 0;
 let closing = false;
 
-const isBusy = (error: unknown) =>
-  error instanceof Expired ||
-  (error as { code?: string } | null)?.code === 'SQLITE_BUSY' ||
-  (error as { code?: string } | null)?.code === 'SQLITE_LOCKED';
+const isBusy = (error: unknown) => error instanceof Expired || isLockError(error);
 
 /** The newest commit's outcome, its time as wall time (this thread's clock has its own origin). */
 function lastCommit() {

@@ -11,7 +11,7 @@ export const EVALUATION_BUDGET_MS = 50;
 
 /** The time a message's rules may take, and the clock (ms) that measures it. */
 export type EvaluationBudget = { ms: number; clock: () => number };
-const DEFAULT_BUDGET: EvaluationBudget = {
+export const DEFAULT_BUDGET: EvaluationBudget = {
   ms: EVALUATION_BUDGET_MS,
   clock: () => performance.now(),
 };

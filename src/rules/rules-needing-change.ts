@@ -12,7 +12,12 @@ export type RuleNeedingChange = { id: number; name: string; enabled: boolean; pr
  * migrate`, on the rules pages.
  */
 export function rulesNeedingChange(db: Pick<Db, 'select'>): RuleNeedingChange[] {
-  return listRules(db).flatMap((rule) => {
+  return rulesNeedingChangeAmong(listRules(db));
+}
+
+/** Those of `rules` (as listed already) that need a change. */
+export function rulesNeedingChangeAmong(rules: RuleSummary[]): RuleNeedingChange[] {
+  return rules.flatMap((rule) => {
     const problem = ruleProblem(rule);
     return problem === null
       ? []

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { DomainError } from '../errors.ts';
 import { compileRule, type CompiledRule, type MessageFacts } from './compile-rule.ts';
-import { EVALUATION_BUDGET_MS, type EvaluationBudget } from './evaluate-message.ts';
+import { DEFAULT_BUDGET, type EvaluationBudget } from './evaluate-message.ts';
 import { loadRuleSet } from './load-rule-set.ts';
 import { getRule } from './list-rules.ts';
 import { createTextView } from './match-text.ts';
@@ -55,7 +55,7 @@ export function testRulesOnText(
   text: string,
   which: RuleUnderTest,
   now: number,
-  budget: EvaluationBudget = { ms: EVALUATION_BUDGET_MS, clock: () => performance.now() },
+  budget: EvaluationBudget = DEFAULT_BUDGET,
 ): TextTestResult {
   const facts: MessageFacts = {
     id: 0,

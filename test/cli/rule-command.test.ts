@@ -5,6 +5,7 @@ import { textPayload } from '../helpers/eventyay.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { addFixtureSource } from '../helpers/sources.ts';
 import { postSigned } from '../helpers/webhook-request.ts';
+import { storeOldRule } from '../rules/rule-traffic.ts';
 
 const DEFAULT_RULE_NAMES = [
   'Personal data',
@@ -539,24 +540,7 @@ describe('a stored rule that no longer validates (saved before RE2)', () => {
     expect((await cli(['--db', db, 'migrate'])).code).toBe(0);
     const sqlite = new Database(db);
     try {
-      const settings = '{"patterns":["spam(?!mer)"],"caseSensitive":false,"on":"normalized"}';
-      const scope = '{"sources":[],"channels":[]}';
-      const id = Number(
-        sqlite
-          .prepare(
-            `INSERT INTO rules (kind, name, severity, action, settings_json, scope_json, enabled,
-               version, created_at, updated_at)
-             VALUES ('regex', 'Old lookahead', 'medium', 'flag', ?, ?, 1, 1, 0, 0)`,
-          )
-          .run(settings, scope).lastInsertRowid,
-      );
-      sqlite
-        .prepare(
-          `INSERT INTO rule_versions (rule_id, version, kind, name, severity, action,
-             settings_json, scope_json, enabled, created_at, actor)
-           VALUES (?, 1, 'regex', 'Old lookahead', 'medium', 'flag', ?, ?, 1, 0, 'cli')`,
-        )
-        .run(id, settings, scope);
+      const id = storeOldRule(sqlite, { name: 'Old lookahead', pattern: 'spam(?!mer)' });
       return { db, id };
     } finally {
       sqlite.close();

@@ -108,7 +108,7 @@ describe('the rules screens', () => {
 
   it('names a stored rule that needs a change on both pages; its test box says why', async () => {
     const h = createHarness();
-    const id = storeOldRule(h);
+    const id = storeOldRule(h.db.$client);
     const b = await signedIn(h, 'admin');
     const list = await page(h, b, '/rules');
     const row = list.html.slice(list.html.indexOf(`data-rule-id="${id}"`)).split('</tr>')[0]!;

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { decideMessage, type Verdict } from '../../src/moderation/decide-message.ts';
 import { saveRule } from '../../src/rules/save-rule.ts';
 import { eventyayFixtures, textPayload } from '../helpers/eventyay.ts';
@@ -62,26 +63,32 @@ export function trafficOn(h: Harness) {
   };
 }
 
-/** Stores a rule as an older modhook would have: a regex with a backreference, enabled. */
-export function storeOldRule(h: Harness, enabled = true): number {
-  const sqlite = h.db.$client;
-  const settings = '{"patterns":["(\\\\w)\\\\1{4}"],"caseSensitive":false,"on":"normalized"}';
+/**
+ * Stores a rule as an older modhook would have, without today's checks: by default an enabled
+ * regex with a backreference. `sqlite` is a harness's connection or one of the CLI's file.
+ */
+export function storeOldRule(
+  sqlite: Database.Database,
+  options: { enabled?: boolean; name?: string; pattern?: string } = {},
+): number {
+  const { enabled = true, name = 'Repeated letters', pattern = '(\\w)\\1{4}' } = options;
+  const settings = JSON.stringify({ patterns: [pattern], caseSensitive: false, on: 'normalized' });
   const scope = '{"sources":[],"channels":[]}';
   const id = Number(
     sqlite
       .prepare(
         `INSERT INTO rules (kind, name, severity, action, settings_json, scope_json, enabled,
            version, created_at, updated_at)
-         VALUES ('regex', 'Repeated letters', 'medium', 'flag', ?, ?, ?, 1, 0, 0)`,
+         VALUES ('regex', ?, 'medium', 'flag', ?, ?, ?, 1, 0, 0)`,
       )
-      .run(settings, scope, enabled ? 1 : 0).lastInsertRowid,
+      .run(name, settings, scope, enabled ? 1 : 0).lastInsertRowid,
   );
   sqlite
     .prepare(
       `INSERT INTO rule_versions (rule_id, version, kind, name, severity, action, settings_json,
          scope_json, enabled, created_at, actor)
-       VALUES (?, 1, 'regex', 'Repeated letters', 'medium', 'flag', ?, ?, ?, 0, 'cli')`,
+       VALUES (?, 1, 'regex', ?, 'medium', 'flag', ?, ?, ?, 0, 'cli')`,
     )
-    .run(id, settings, scope, enabled ? 1 : 0);
+    .run(id, name, settings, scope, enabled ? 1 : 0);
   return id;
 }

@@ -13,8 +13,8 @@ describe('stored rules that no longer validate', () => {
   it('are listed, enabled or not, with what to change', () => {
     const h = createHarness();
     expect(rulesNeedingChange(h.db)).toEqual([]);
-    const on = storeOldRule(h);
-    const off = storeOldRule(h, false);
+    const on = storeOldRule(h.db.$client);
+    const off = storeOldRule(h.db.$client, { enabled: false });
     const listed = rulesNeedingChange(h.db);
     expect(listed.map((r) => [r.id, r.enabled])).toEqual([
       [on, true],
@@ -28,7 +28,7 @@ describe('stored rules that no longer validate', () => {
   it('do not stop ingest or the other rules', async () => {
     const h = createHarness();
     const t = trafficOn(h);
-    storeOldRule(h);
+    storeOldRule(h.db.$client);
     const spam = t.rule({ kind: 'keyword', name: 'Spam', settings: { words: ['spam'] } });
     await t.post('spam and aaaaaa');
     expect(t.flagsOf(spam)).toBe(1);
@@ -36,7 +36,7 @@ describe('stored rules that no longer validate', () => {
 
   it('are refused by the test box with why', async () => {
     const h = createHarness();
-    const id = storeOldRule(h);
+    const id = storeOldRule(h.db.$client);
     const error = await caught(() => testRulesOnText(h.db, 'aaaaa', { ruleId: id }, 0));
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({
