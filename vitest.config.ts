@@ -7,5 +7,7 @@ export default defineConfig({
     // better-sqlite3 is a native addon: separate processes keep each test file's handles apart.
     pool: 'forks',
     testTimeout: 20_000,
+    // A test stuck in a synchronous loop would otherwise hang the run past CI's limit.
+    setupFiles: ['test/helpers/event-loop-watchdog.ts'],
   },
 });
