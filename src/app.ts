@@ -21,6 +21,7 @@ import { displayAdminRoutes, displayFeedRoutes } from './http/display-routes.tsx
 import { ruleRoutes } from './http/rule-routes.tsx';
 import { pageRenderer } from './http/page-renderer.tsx';
 import { isMachinePath } from './http/request-info.ts';
+import { retryDashboardWrites } from './http/lock-retry.ts';
 import { loadSession } from './http/session-middleware.ts';
 import { webhookRoutes } from './http/webhook-routes.ts';
 
@@ -33,58 +34,58 @@ const machineOrStaticPath = (c: { req: { path: string } }) =>
 
 /** Builds the whole HTTP app around its dependencies; no I/O at import time, so tests build it too. */
 export function createApp(deps: Deps) {
-  return (
-    new Hono<AppEnv>()
-      .use(async (c, next) => {
-        c.set('deps', deps);
-        await next();
-      })
-      // /hooks/* and /healthz are for machines: no session, no CSRF, no cookies, no page
-      // headers (the middleware below is registered after them, so it never runs for them).
-      .route('/hooks', webhookRoutes)
-      .route('/healthz', healthRoutes)
-      .use(
-        secureHeaders({
-          contentSecurityPolicy: {
-            defaultSrc: ["'self'"],
-            scriptSrc: ["'self'"],
-            styleSrc: ["'self'"],
-            imgSrc: ["'self'", 'data:'],
-            frameAncestors: ["'none'"],
-            formAction: ["'self'"],
+  const app = new Hono<AppEnv>()
+    .use(async (c, next) => {
+      c.set('deps', deps);
+      await next();
+    })
+    // /hooks/* and /healthz are for machines: no session, no CSRF, no cookies, no page
+    // headers (the middleware below is registered after them, so it never runs for them).
+    .route('/hooks', webhookRoutes)
+    .route('/healthz', healthRoutes)
+    .use(
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+        },
+      }),
+    )
+    .use(except(machinePath, pageRenderer))
+    .use(
+      except(
+        machineOrStaticPath,
+        bodyLimit({
+          maxSize: DASHBOARD_MAX_BODY_BYTES,
+          onError: () => {
+            throw new HTTPException(413, { message: 'This request is too large.' });
           },
         }),
-      )
-      .use(except(machinePath, pageRenderer))
-      .use(
-        except(
-          machineOrStaticPath,
-          bodyLimit({
-            maxSize: DASHBOARD_MAX_BODY_BYTES,
-            onError: () => {
-              throw new HTTPException(413, { message: 'This request is too large.' });
-            },
-          }),
-          loadSession,
-          csrfProtection,
-        ),
-      )
-      .route('/', authRoutes)
-      .route('/', reviewRoutes)
-      .route('/', exportRoutes)
-      .route('/', auditRoutes)
-      .route('/', accountRoutes)
-      .route('/', activityRoutes)
-      .route('/', sourceRoutes)
-      .route('/', channelRoutes)
-      .route('/', displayAdminRoutes)
-      // Display feeds: page headers (CSP) apply, but no session, cookies or CSRF (isMachinePath).
-      .route('/display', displayFeedRoutes)
-      .route('/', ruleRoutes)
-      .route('/', pageRoutes)
-      .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
-      .onError(respondToError)
-  );
+        loadSession,
+        csrfProtection,
+      ),
+    )
+    .route('/', authRoutes)
+    .route('/', reviewRoutes)
+    .route('/', exportRoutes)
+    .route('/', auditRoutes)
+    .route('/', accountRoutes)
+    .route('/', activityRoutes)
+    .route('/', sourceRoutes)
+    .route('/', channelRoutes)
+    .route('/', displayAdminRoutes)
+    // Display feeds: page headers (CSP) apply, but no session, cookies or CSRF (isMachinePath).
+    .route('/display', displayFeedRoutes)
+    .route('/', ruleRoutes)
+    .route('/', pageRoutes)
+    .notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404))
+    .onError(respondToError);
+  app.fetch = retryDashboardWrites(app.fetch, deps.lockTurn);
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

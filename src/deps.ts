@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { LockTurn } from './db/lock-turn.ts';
 import type { IngestWriter } from './ingest/ingest-writer.ts';
 
 /** The one bag of dependencies handed to createApp and, narrowed with Pick, to domain verbs. */
@@ -12,4 +13,6 @@ export type Deps = {
   log: Logger;
   /** Where ingest writes go (its own thread in the server, the same connection in tests). */
   writer: IngestWriter;
+  /** Turns at the write lock shared with the writer thread (the server only; see lock-turn.ts). */
+  lockTurn?: LockTurn;
 };

@@ -4,14 +4,16 @@ import { createApp } from './app.ts';
 import { announceFirstSetup } from './auth/announce-first-setup.ts';
 import type { Config } from './config.ts';
 import { openDb } from './db/client.ts';
+import { createLockTurn } from './db/lock-turn.ts';
 import { migrateDb } from './db/migrate.ts';
 import { startWriterThread } from './ingest/ingest-writer.ts';
 import type { Deps } from './deps.ts';
 import { createLogger } from './log.ts';
 import { describeRuleNeedingChange, rulesNeedingChange } from './rules/rules-needing-change.ts';
 
-/** How long the HTTP thread's connection waits for a write lock before giving up. */
-const HTTP_THREAD_BUSY_TIMEOUT_MS = 250;
+/** How long one dashboard write attempt waits for the lock, blocking the HTTP thread: briefly;
+ * a write that finds the lock taken is tried again asynchronously (src/http/lock-retry.ts). */
+const HTTP_THREAD_BUSY_TIMEOUT_MS = 20;
 
 export type RunningServer = { url: string; deps: Deps; close: () => Promise<void> };
 
@@ -21,15 +23,17 @@ export type RunningServer = { url: string; deps: Deps; close: () => Promise<void
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  // The HTTP thread's own connection reads, and writes what people do in the dashboard; it waits
-  // at most briefly for a lock (the writer's commits take milliseconds; a lock held by another
-  // process makes a dashboard change fail with 503 instead of freezing every request).
+  // The HTTP thread's own connection reads, and writes what people do in the dashboard; it never
+  // waits long for a lock inside SQLite (that would freeze every request): a dashboard write
+  // that finds the lock taken is retried between other requests, and the writer thread gives
+  // way to it; only a lock held elsewhere for seconds makes it fail with 503.
   const db = openDb(config.databasePath);
   migrateDb(db);
   db.$client.pragma(`busy_timeout = ${HTTP_THREAD_BUSY_TIMEOUT_MS}`);
   // Started beside the listening socket (each loads its modules in its own thread).
-  const writer = startWriterThread({ databasePath: config.databasePath, log });
-  const deps: Deps = { db, config, now: Date.now, log, writer };
+  const lockTurn = createLockTurn();
+  const writer = startWriterThread({ databasePath: config.databasePath, log, lockTurn });
+  const deps: Deps = { db, config, now: Date.now, log, writer, lockTurn };
   for (const rule of rulesNeedingChange(db)) {
     log.warn({ ruleId: rule.id }, describeRuleNeedingChange(rule));
   }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { accounts, sessions } from '../db/schema.ts';
+import { isLockError } from '../db/sqlite-error.ts';
 import type { Deps } from '../deps.ts';
 import type { AccountView } from './account-fields.ts';
 import { hashToken } from './auth-token.ts';
@@ -20,13 +21,21 @@ export function findSession(deps: Pick<Deps, 'db' | 'now'>, token: string): Sess
   const row = sessionRow(deps, tokenHash);
   if (row === undefined) return null;
   if (row.disabled || at >= sessionEndsAt(row)) {
-    deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    bestEffort(() => deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run());
     return null;
   }
   let lastSeenAt = row.lastSeenAt;
   if (at - lastSeenAt >= SESSION_TOUCH_MS) {
-    lastSeenAt = at;
-    deps.db.update(sessions).set({ lastSeenAt }).where(eq(sessions.tokenHash, tokenHash)).run();
+    // Best effort: a page view must not fail because the writer thread holds the lock; the
+    // next request marks the session again.
+    const touched = bestEffort(() =>
+      deps.db
+        .update(sessions)
+        .set({ lastSeenAt: at })
+        .where(eq(sessions.tokenHash, tokenHash))
+        .run(),
+    );
+    if (touched) lastSeenAt = at;
   }
   return {
     account: { id: row.id, username: row.username, role: row.role },
@@ -44,6 +53,17 @@ export function isSessionLive(deps: Pick<Deps, 'db' | 'now'>, token: string): bo
   if (!plausible(token)) return false;
   const row = sessionRow(deps, hashToken(token));
   return row !== undefined && !row.disabled && deps.now() < sessionEndsAt(row);
+}
+
+/** Runs a housekeeping write; false, and nothing written, when the lock was taken. */
+function bestEffort(write: () => unknown): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    if (isLockError(error)) return false;
+    throw error;
+  }
 }
 
 const plausible = (token: string) => token.length > 0 && token.length <= 128;

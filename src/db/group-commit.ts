@@ -18,6 +18,7 @@ function createCommitQueue(sqlite: Database.Database) {
   let pending: Pending[] = [];
   const counts = { commits: 0, jobs: 0 };
   let last: CommitOutcome | undefined;
+  let beforeBegin: (() => void) | undefined;
   // Called inside BEGIN, better-sqlite3 runs a transaction function as a SAVEPOINT.
   const inSavepoint = sqlite.transaction((work: () => unknown) => work());
 
@@ -26,6 +27,7 @@ function createCommitQueue(sqlite: Database.Database) {
     pending = [];
     const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
+      beforeBegin?.();
       sqlite.exec('BEGIN IMMEDIATE');
       for (const item of batch) {
         try {
@@ -52,6 +54,10 @@ function createCommitQueue(sqlite: Database.Database) {
   }
 
   return {
+    /** Runs `hook` before each group transaction begins (the writer thread gives way there). */
+    onBeforeBegin(hook: () => void): void {
+      beforeBegin = hook;
+    },
     /** Transactions committed and jobs they held, since the connection opened (benchmarks). */
     stats: () => ({ ...counts }),
     /** Runs `work` (synchronous, atomic) in the next group transaction; resolves after COMMIT. */

@@ -16,6 +16,10 @@ const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
   throttled: 429,
 };
 
+/** Marks an answer given because a write found the lock taken, so nothing was written; the
+ * fetch wrapper (lock-retry.ts) removes it. A header, as middleware may copy the Response. */
+export const LOCKED_ANSWER_HEADER = 'x-modhook-lock-busy';
+
 /** The JSON error body of every API answer: `{"error":{"code","message"[,"field"]}}`. */
 export function errorBody(code: string, message: string, field?: string) {
   return { error: { code, message, ...(field === undefined ? {} : { field }) } };
@@ -42,8 +46,10 @@ export function respondToError(error: Error, c: Context<AppEnv>) {
     return answer(c, error.status, 'http_error', error.message || 'bad request');
   }
   if (isLockError(error)) {
-    // Another process (a backup, the CLI, a sqlite3 shell) holds the write lock: not a bug.
+    // The writer thread mid-commit (tried again, see lock-retry.ts), or another process (a
+    // backup, the CLI, a sqlite3 shell) holding the write lock: not a bug.
     c.header('Retry-After', '5');
+    c.header(LOCKED_ANSWER_HEADER, '1');
     return answer(c, 503, 'unavailable', 'The database is busy. Try again in a few seconds.');
   }
   c.var.deps.log.error(

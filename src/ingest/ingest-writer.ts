@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { commitQueue, type CommitOutcome } from '../db/group-commit.ts';
+import type { LockTurn } from '../db/lock-turn.ts';
 import { runIngestJob, type IngestJob, type IngestJobResult } from './ingest-job.ts';
 
 /**
@@ -87,6 +88,8 @@ export function startWriterThread(options: {
   databasePath: string;
   log: Logger;
   deadlineMs?: number;
+  /** Shared with the dashboard's writes, which the thread lets through between batches. */
+  lockTurn?: LockTurn;
 }): IngestWriter & { ready: Promise<void> } {
   const deadlineMs = options.deadlineMs ?? WRITE_DEADLINE_MS;
   const waiting = new Map<number, Waiting>();
@@ -106,7 +109,11 @@ export function startWriterThread(options: {
   const spawn = () =>
     new Promise<Worker>((resolve, reject) => {
       const worker = new Worker(new URL('./writer-thread.mjs', import.meta.url), {
-        workerData: { databasePath: options.databasePath, busyTimeoutMs: deadlineMs },
+        workerData: {
+          databasePath: options.databasePath,
+          busyTimeoutMs: deadlineMs,
+          lockTurn: options.lockTurn,
+        },
       });
       worker.on('message', (reply: Reply) => {
         if (reply.type === 'ready') return resolve(worker);

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db/client.ts';
 import { commitQueue } from '../db/group-commit.ts';
+import { giveWay, type LockTurn } from '../db/lock-turn.ts';
 import { isLockError } from '../db/sqlite-error.ts';
 import { languageDetectionSettled } from '../language/detect-language.ts';
 import { runIngestJob, type IngestJob } from './ingest-job.ts';
@@ -16,12 +17,16 @@ type Request = { id: number; deadline: number; job: IngestJob } | { type: 'close
 class Expired extends Error {}
 
 const port = parentPort!;
-const { databasePath, busyTimeoutMs } = workerData as {
+const { databasePath, busyTimeoutMs, lockTurn } = workerData as {
   databasePath: string;
   busyTimeoutMs: number;
+  lockTurn?: LockTurn;
 };
 const db = openDb(databasePath, { busyTimeoutMs });
 const queue = commitQueue(db);
+/** Long enough for a dashboard write to take its turn, short against a batch's deadline. */
+const GIVE_WAY_MAX_MS = 50;
+if (lockTurn !== undefined) queue.onBeforeBegin(() => giveWay(lockTurn, GIVE_WAY_MAX_MS));
 let inFlight = 0;
 let closing = false;
 

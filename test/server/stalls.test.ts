@@ -210,4 +210,63 @@ describe('nothing stalls the HTTP thread', () => {
     expect(after.status).toBe(200);
     expectStored(databasePath, [...answered, after]);
   }, 120_000);
+
+  it('lets a dashboard write wait out a lock held briefly elsewhere, and 503 only after seconds', async () => {
+    const { server, databasePath } = await serverWith();
+    // A failed sign-in writes (the attempt counts towards throttling): a dashboard write.
+    const page = await fetch(`${server.url}/login`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const signIn = async () => {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: server.url,
+          cookie: `modhook_csrf=${token}`,
+        },
+        body: new URLSearchParams({ _csrf: token, username: 'nobody', password: 'wrong' }),
+      });
+      await res.arrayBuffer();
+      return {
+        status: res.status,
+        took: performance.now() - started,
+        retryAfter: res.headers.get('retry-after'),
+        marker: res.headers.get('x-modhook-lock-busy'),
+      };
+    };
+    expect((await signIn()).status).toBe(401);
+
+    const other = new Database(databasePath);
+    other.exec('BEGIN IMMEDIATE');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        resolve();
+      }, 600),
+    );
+    // Held for 0.6 s (a slow commit, a checkpoint): answered once the lock is free.
+    const brief = await signIn();
+    await released;
+    expect(brief.status).toBe(401);
+    expect(brief.took).toBeGreaterThan(400);
+
+    // Held for good: a clear 503 after the dashboard's deadline, and the HTTP thread answers
+    // meanwhile.
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const held = signIn();
+      expectResponsive(await probeWhile(server.url, held));
+      const answer = await held;
+      expect(answer.status).toBe(503);
+      expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+      expect(answer.marker).toBeNull();
+      expect(answer.took).toBeGreaterThan(2500);
+      expect(answer.took).toBeLessThan(8000);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+    expect((await signIn()).status).toBe(401);
+  }, 60_000);
 });
