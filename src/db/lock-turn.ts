@@ -18,6 +18,9 @@ export function giveWay(turn: LockTurn, maxMs: number): void {
   if (waiting > 0) Atomics.wait(turn, 0, waiting, maxMs);
 }
 
+/** Under the writer's give-way time (50 ms in writer-main.ts), so a retry lands while it waits. */
+const MAX_PAUSE_MS = 40;
+
 /**
  * Dashboard side: runs `attempt` again, after growing pauses, while `locked` says it found the
  * write lock taken, until `deadlineMs` has passed; returns the last result. Each attempt must be
@@ -37,7 +40,7 @@ export async function retryWhileLocked<R>(
     for (let pause = 5; locked(result) && performance.now() + pause < until;) {
       await new Promise((resolve) => setTimeout(resolve, pause));
       result = await attempt();
-      pause = Math.min(pause * 2, 100);
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
     }
     return result;
   } finally {
