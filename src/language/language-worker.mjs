@@ -33,6 +33,8 @@ const MIN_SCORE = 0.6;
 const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 /** Combining marks of the general blocks (what zalgo stacks; accents compose under NFC before),
  * not those of scripts that need them (Devanagari, Thai). */
+// Marks alone (after the letters they stack on) are what this class is for.
+// eslint-disable-next-line no-misleading-character-class
 const STACKED_MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g;
 /** A letter typed three or more times ("hellooooo") reads as twice. */
 const STRETCHED = /(\p{L})\1{2,}/gu;
