@@ -7,6 +7,7 @@ import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 import { FieldError } from './components/field-error.tsx';
+import { actorName } from './components/actor-name.ts';
 
 /** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
 export type ChannelFormValues = Omit<ChannelSettings, 'label'> & { label: string };
@@ -273,7 +274,7 @@ function BlockedPatterns(props: {
                 </td>
                 <td>{p.maxDistance}</td>
                 <td>{p.channelId === null ? 'every channel' : 'this channel'}</td>
-                <td>{p.actor}</td>
+                <td>{actorName(p.actor)}</td>
                 <td>
                   <When at={p.createdAt} />
                 </td>

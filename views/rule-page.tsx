@@ -18,6 +18,7 @@ import { NoticeLine, type Notice } from './components/notice.tsx';
 import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { PrecisionText } from './rules-page.tsx';
+import { actorName } from './components/actor-name.ts';
 
 /** The fields of the rule form, as typed (strings), so a refused form comes back as it was. */
 export type RuleFormValues = {
@@ -429,7 +430,7 @@ export function VersionHistory(props: { versions: VersionEntry[] }) {
             <td>
               <When at={v.createdAt} />
             </td>
-            <td>{v.actor}</td>
+            <td>{actorName(v.actor)}</td>
             <td>{v.changes.join('; ')}</td>
             <td>
               <code>{v.settingsJson}</code>
