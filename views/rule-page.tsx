@@ -365,9 +365,12 @@ export function DryRunView(props: { result: DryRunResult; savedHits?: number | u
     <div class="dry-run">
       <p>
         Would flag <strong class="would-flag">{r.wouldFlag}</strong> of{' '}
-        <span class="examined">{r.examined}</span> messages received in the last {r.days}{' '}
-        {r.days === 1 ? 'day' : 'days'}
-        {outside > 0 ? ` (${outside} more are outside the rule's scope)` : ''}.
+        <span class="examined">{r.examined}</span> {r.examined === 1 ? 'message' : 'messages'}{' '}
+        received in the last {r.days} {r.days === 1 ? 'day' : 'days'}
+        {outside > 0
+          ? ` (${outside} more ${outside === 1 ? 'is' : 'are'} outside the rule's scope)`
+          : ''}
+        .
       </p>
       {props.savedHits === undefined ? null : (
         <p class="saved-hits">
