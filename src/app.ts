@@ -11,6 +11,7 @@ import { errorBody, respondToError } from './http/error-response.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pageRoutes } from './http/page-routes.tsx';
 import { reviewRoutes } from './http/review-routes.tsx';
+import { messageListRoutes } from './http/message-list-routes.tsx';
 import { exportRoutes } from './http/export-routes.ts';
 import { auditRoutes } from './http/audit-routes.tsx';
 import { accountRoutes } from './http/account-routes.tsx';
@@ -70,6 +71,7 @@ export function createApp(deps: Deps) {
       ),
     )
     .route('/', authRoutes)
+    .route('/', messageListRoutes)
     .route('/', reviewRoutes)
     .route('/', exportRoutes)
     .route('/', auditRoutes)

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { channelDisplayName, channelNameHidesId } from '../src/channels/channel-name.ts';
 import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
 import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
@@ -6,6 +7,7 @@ import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 import { FieldError } from './components/field-error.tsx';
+import { actorName } from './components/actor-name.ts';
 
 /** What the form holds: a label as typed, numbers possibly NaN when not whole numbers. */
 export type ChannelFormValues = Omit<ChannelSettings, 'label'> & { label: string };
@@ -39,13 +41,13 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
             <tr data-channel-id={String(ch.id)}>
               <td>
                 <a href={`/channels/${ch.id}`}>
-                  <UserText text={ch.label ?? ch.externalId} />
+                  <UserText text={channelDisplayName(ch)} />
                 </a>
-                {ch.label === null ? null : (
+                {channelNameHidesId(ch) ? (
                   <div class="muted">
                     <UserText text={ch.externalId} />
                   </div>
-                )}
+                ) : null}
               </td>
               <td>{ch.sourceName}</td>
               <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
@@ -172,6 +174,15 @@ export function ChannelSettingsForm(props: {
   );
 }
 
+/** A channel page's heading; a saved label swaps it out of band (the form answers with it). */
+export function ChannelHeading(props: { channel: ChannelSummary; oob?: boolean }) {
+  return (
+    <h1 id="channel-heading" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <UserText text={channelDisplayName(props.channel)} />
+    </h1>
+  );
+}
+
 /** One channel: where it comes from and its settings. */
 export function ChannelPageView(props: {
   channel: ChannelSummary;
@@ -192,9 +203,7 @@ export function ChannelPageView(props: {
       <p>
         <a href="/channels">← Channels</a>
       </p>
-      <h1>
-        <UserText text={ch.label ?? ch.externalId} />
-      </h1>
+      <ChannelHeading channel={ch} />
       <p class="muted">
         {`${ch.sourceName} · `}
         <UserText text={ch.externalId} />
@@ -265,7 +274,7 @@ function BlockedPatterns(props: {
                 </td>
                 <td>{p.maxDistance}</td>
                 <td>{p.channelId === null ? 'every channel' : 'this channel'}</td>
-                <td>{p.actor}</td>
+                <td>{actorName(p.actor)}</td>
                 <td>
                   <When at={p.createdAt} />
                 </td>

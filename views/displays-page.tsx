@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { channelDisplayName } from '../src/channels/channel-name.ts';
 import type { ChannelSummary } from '../src/channels/list-channels.ts';
 import type { DisplayRow, DisplaySummary } from '../src/display/list-displays.ts';
 import { CsrfField } from './components/csrf-field.tsx';
@@ -77,7 +78,7 @@ export function DisplayForm(props: {
               value={String(ch.id)}
               checked={values.channelIds.includes(ch.id)}
             />
-            <UserText text={ch.label ?? ch.externalId} />
+            <UserText text={channelDisplayName(ch)} />
             {` (${ch.sourceName}, ${ch.mode}-moderated)`}
           </label>
         ))}

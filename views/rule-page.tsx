@@ -18,6 +18,7 @@ import { NoticeLine, type Notice } from './components/notice.tsx';
 import { UserText } from './components/user-text.tsx';
 import { When } from './components/when.tsx';
 import { PrecisionText } from './rules-page.tsx';
+import { actorName } from './components/actor-name.ts';
 
 /** The fields of the rule form, as typed (strings), so a refused form comes back as it was. */
 export type RuleFormValues = {
@@ -364,9 +365,12 @@ export function DryRunView(props: { result: DryRunResult; savedHits?: number | u
     <div class="dry-run">
       <p>
         Would flag <strong class="would-flag">{r.wouldFlag}</strong> of{' '}
-        <span class="examined">{r.examined}</span> messages received in the last {r.days}{' '}
-        {r.days === 1 ? 'day' : 'days'}
-        {outside > 0 ? ` (${outside} more are outside the rule's scope)` : ''}.
+        <span class="examined">{r.examined}</span> {r.examined === 1 ? 'message' : 'messages'}{' '}
+        received in the last {r.days} {r.days === 1 ? 'day' : 'days'}
+        {outside > 0
+          ? ` (${outside} more ${outside === 1 ? 'is' : 'are'} outside the rule's scope)`
+          : ''}
+        .
       </p>
       {props.savedHits === undefined ? null : (
         <p class="saved-hits">
@@ -429,7 +433,7 @@ export function VersionHistory(props: { versions: VersionEntry[] }) {
             <td>
               <When at={v.createdAt} />
             </td>
-            <td>{v.actor}</td>
+            <td>{actorName(v.actor)}</td>
             <td>{v.changes.join('; ')}</td>
             <td>
               <code>{v.settingsJson}</code>

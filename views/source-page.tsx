@@ -1,6 +1,7 @@
 import type { DeliveryRowView, RejectionCount } from '../src/sources/list-deliveries.ts';
 import type { SourceSecretView } from '../src/sources/list-source-secrets.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
+import { countOf } from './components/count-of.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
@@ -87,7 +88,14 @@ export function SourcePageView(props: SourcePageProps) {
       <p class="muted">
         Kind {source.kind} · created <When at={source.createdAt} /> · last delivery{' '}
         {source.lastDeliveryAt === null ? 'never' : <When at={source.lastDeliveryAt} />} ·{' '}
-        {source.acceptedDeliveries} accepted · {source.rejectedDeliveries} rejected
+        {[
+          `${source.acceptedDeliveries} accepted`,
+          source.duplicateDeliveries > 0 ? countOf(source.duplicateDeliveries, 'duplicate') : null,
+          source.urlChecks > 0 ? countOf(source.urlChecks, 'URL check') : null,
+          `${source.rejectedDeliveries} rejected`,
+        ]
+          .filter((part) => part !== null)
+          .join(' · ')}
       </p>
       <CopyField
         id="source-url"

@@ -1,5 +1,6 @@
 import type { RejectionCount } from '../src/sources/list-deliveries.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
+import { countOf } from './components/count-of.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { When } from './components/when.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
@@ -96,7 +97,10 @@ export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string
                 )}
               </td>
               <td>{s.lastDeliveryAt === null ? 'never' : <When at={s.lastDeliveryAt} />}</td>
-              <td>{s.acceptedDeliveries}</td>
+              <td>
+                {s.acceptedDeliveries}
+                <DeliveryExtras source={s} />
+              </td>
               <td>{s.rejectedDeliveries}</td>
             </tr>
           ))}
@@ -104,6 +108,16 @@ export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string
       </table>
     </div>
   );
+}
+
+/** Duplicates and URL checks, counted apart from the deliveries stored; nothing when none. */
+export function DeliveryExtras(props: { source: SourceSummary }) {
+  const { duplicateDeliveries, urlChecks } = props.source;
+  const parts = [
+    duplicateDeliveries > 0 ? countOf(duplicateDeliveries, 'duplicate') : null,
+    urlChecks > 0 ? countOf(urlChecks, 'URL check') : null,
+  ].filter((p) => p !== null);
+  return parts.length === 0 ? null : <div class="muted">{parts.join(' · ')}</div>;
 }
 
 function FieldError(props: { errors: Record<string, string> | undefined; name: string }) {

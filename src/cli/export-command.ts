@@ -76,7 +76,8 @@ export function addExportCommand(program: Command, io: CliIo, config: () => Conf
         withCliDb(config(), (db) =>
           auditExport({ db, now: Date.now }, { kind, filters, rows, completed }, 'cli'),
         );
-        if (opts.out !== undefined) io.err(`Wrote ${rows} rows to ${opts.out}.\n`);
+        if (opts.out !== undefined)
+          io.err(`Wrote ${rows} ${rows === 1 ? 'row' : 'rows'} to ${opts.out}.\n`);
       },
     );
 }

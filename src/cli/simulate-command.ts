@@ -168,18 +168,21 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
+/** "1 message", "2 messages". */
+const countOf = (n: number, noun: string) => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 function formatCounts(s: SimulationSummary): string {
   return (
-    `${s.sent} sent: ${s.accepted} accepted, ${s.duplicates} duplicates, ` +
-    `${s.rejected} rejected, ${s.errors} errors`
+    `${s.sent} sent: ${s.accepted} accepted, ${countOf(s.duplicates, 'duplicate')}, ` +
+    `${s.rejected} rejected, ${countOf(s.errors, 'error')}`
   );
 }
 
 function formatSummary(s: SimulationSummary, interrupted: boolean, baseUrl: string): string {
   const rate = s.elapsedMs > 0 ? ` (${formatRate((s.sent * 1000) / s.elapsedMs)})` : '';
   return [
-    `${interrupted ? 'Stopped early. ' : ''}Sent ${s.sent} deliveries in ${formatSeconds(s.elapsedMs)}${rate}: ` +
-      `${s.messages} messages, ${s.reactions} reactions.`,
+    `${interrupted ? 'Stopped early. ' : ''}Sent ${countOf(s.sent, 'delivery').replace(/ys$/, 'ies')} in ${formatSeconds(s.elapsedMs)}${rate}: ` +
+      `${countOf(s.messages, 'message')}, ${countOf(s.reactions, 'reaction')}.`,
     `  ${formatCounts(s)}`,
     `Flagged messages wait in the review queue: ${baseUrl}/`,
     '',
@@ -193,5 +196,7 @@ function explainFailures(s: SimulationSummary): string {
     'signature_mismatch' in s.rejectedBy
       ? ' A signature mismatch means the secret changed while simulate ran: run it again.'
       : '';
-  return `${s.rejected + s.errors} of ${s.sent} deliveries were not accepted: ${reasons.join(', ')}.${hint}`;
+  const failed = s.rejected + s.errors;
+  const deliveries = s.sent === 1 ? 'delivery' : 'deliveries';
+  return `${failed} of ${s.sent} ${deliveries} ${failed === 1 ? 'was' : 'were'} not accepted: ${reasons.join(', ')}.${hint}`;
 }

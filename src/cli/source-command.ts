@@ -166,7 +166,18 @@ export function addSourceCommand(program: Command, io: CliIo, config: () => Conf
 function formatSourceTable(rows: SourceSummary[]): string {
   const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
   const table = [
-    ['ID', 'KIND', 'NAME', 'STATUS', 'SECRETS', 'LAST DELIVERY', 'ACCEPTED', 'REJECTED'],
+    [
+      'ID',
+      'KIND',
+      'NAME',
+      'STATUS',
+      'SECRETS',
+      'LAST DELIVERY',
+      'ACCEPTED',
+      'DUPLICATES',
+      'URL CHECKS',
+      'REJECTED',
+    ],
     ...rows.map((r) => [
       r.id,
       r.kind,
@@ -177,6 +188,8 @@ function formatSourceTable(rows: SourceSummary[]): string {
         : `${r.activeSecrets} (one expires ${iso(r.nextSecretExpiry)})`,
       iso(r.lastDeliveryAt),
       String(r.acceptedDeliveries),
+      String(r.duplicateDeliveries),
+      String(r.urlChecks),
       String(r.rejectedDeliveries),
     ]),
   ];

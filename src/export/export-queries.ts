@@ -1,3 +1,4 @@
+import { channelDisplayName } from '../channels/channel-name.ts';
 import type Database from 'better-sqlite3';
 import { csvCell, isoTime } from './csv-cell.ts';
 
@@ -53,14 +54,21 @@ export type ExportDefinition = {
   cells: (row: Row, lookups: Lookups) => (string | number)[];
 };
 
-/** Ids to external ids, and flag counts per message, read once per export. */
+/** Ids to external ids (and channels' names), and flag counts per message, read once per
+ * export. */
 export type Lookups = {
   channels: Map<number, string>;
+  channelNames: Map<number, string>;
   senders: Map<number, string>;
   flags: Map<number, { open: number; all: number }>;
 };
 
-const EMPTY_LOOKUPS: Lookups = { channels: new Map(), senders: new Map(), flags: new Map() };
+const EMPTY_LOOKUPS: Lookups = {
+  channels: new Map(),
+  channelNames: new Map(),
+  senders: new Map(),
+  flags: new Map(),
+};
 export const noLookups = () => EMPTY_LOOKUPS;
 
 function messageLookups(db: Database.Database): Lookups {
@@ -74,12 +82,31 @@ function messageLookups(db: Database.Database): Lookups {
     .iterate() as IterableIterator<[number, number, number]>) {
     flags.set(messageId, { open, all });
   }
+  const channels = new Map<number, string>();
+  const channelNames = new Map<number, string>();
+  for (const [id, externalId, label] of db
+    .prepare('SELECT id, external_id, label FROM channels')
+    .raw()
+    .iterate() as IterableIterator<[number, string, string | null]>) {
+    channels.set(id, externalId);
+    channelNames.set(id, channelDisplayName({ label, externalId }));
+  }
   return {
-    channels: pairs('SELECT id, external_id FROM channels'),
+    channels,
+    channelNames,
     senders: pairs('SELECT id, external_id FROM senders'),
     flags,
   };
 }
+
+/** A row's channel_name from its `channel` (external id) and `channel_label`. */
+const channelNameOf = (r: Row): string | null =>
+  typeof r.channel === 'string'
+    ? channelDisplayName({
+        label: typeof r.channel_label === 'string' ? r.channel_label : null,
+        externalId: r.channel,
+      })
+    : null;
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -195,6 +222,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       'source_id',
       'external_id',
       'channel',
+      'channel_name',
       'sender_id',
       'screen_name',
       'text',
@@ -232,6 +260,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
         text(sourceId),
         text(externalId),
         text(l.channels.get(channelId as number)),
+        text(l.channelNames.get(channelId as number)),
         text(senderId === null ? null : l.senders.get(senderId as number)),
         text(screenName),
         text(body),
@@ -251,6 +280,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       'message_id',
       'external_id',
       'channel',
+      'channel_name',
       'sender_id',
       'origin',
       'rule_id',
@@ -275,7 +305,8 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
         channel: 'c.external_id',
       });
       return {
-        sql: `SELECT f.id, f.message_id, m.external_id, c.external_id AS channel, s.external_id AS sender,
+        sql: `SELECT f.id, f.message_id, m.external_id, c.external_id AS channel,
+                c.label AS channel_label, s.external_id AS sender,
                 f.origin, f.rule_id, r.name AS rule_name, f.rule_version, f.severity, f.status, f.reason,
                 f.span_start, f.span_end,
                 -- What a pre-delivery check removed or blocked never leaves the item view.
@@ -296,6 +327,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       num(r.message_id),
       text(r.external_id),
       text(r.channel),
+      text(channelNameOf(r)),
       text(r.sender),
       text(r.origin),
       num(r.rule_id),
@@ -320,6 +352,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       'message_id',
       'external_id',
       'channel',
+      'channel_name',
       'verdict',
       'outcome',
       'actor',
@@ -334,7 +367,8 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
         channel: 'c.external_id',
       });
       return {
-        sql: `SELECT d.id, d.message_id, m.external_id, c.external_id AS channel, d.verdict, d.outcome,
+        sql: `SELECT d.id, d.message_id, m.external_id, c.external_id AS channel,
+                c.label AS channel_label, d.verdict, d.outcome,
                 d.actor, d.automatic, d.note, d.created_at
               FROM decisions d JOIN messages m ON m.id = d.message_id JOIN channels c ON c.id = m.channel_id
               ${where} ORDER BY d.created_at, d.id`,
@@ -346,6 +380,7 @@ export const EXPORTS: Record<ExportKind, ExportDefinition> = {
       num(r.message_id),
       text(r.external_id),
       text(r.channel),
+      text(channelNameOf(r)),
       text(r.verdict),
       text(r.outcome),
       text(r.actor),

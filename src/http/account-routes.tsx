@@ -12,6 +12,7 @@ import {
   AccountsPageView,
   AccountsPanel,
   type AccountsPanelProps,
+  type ShownLink,
 } from '../../views/accounts-page.tsx';
 import {
   ResetDonePage,
@@ -22,6 +23,7 @@ import { notice, type Notice } from '../../views/components/notice.tsx';
 import type { AppEnv } from './app-env.ts';
 import { idParam } from './query-params.ts';
 import { errorStatus } from './error-response.ts';
+import { putFlash, takeFlash } from './one-time-flash.ts';
 import { textField } from './form-fields.ts';
 import { doneNotice, isHtmx, withDone } from './request-info.ts';
 import { requireRole } from './require-role.ts';
@@ -49,9 +51,19 @@ function showAccounts(c: Ctx, extras: PanelExtras, status: 200 | 404 | 409 | 422
   return c.render(<AccountsPageView {...props} />, { title: 'Accounts' });
 }
 
-function shownLink(c: Ctx, link: ResetLink, newAccount: boolean) {
+function shownLink(c: Ctx, link: ResetLink, newAccount: boolean): ShownLink {
   const url = `${c.var.deps.config.publicUrl}/reset/${link.token}`;
   return { url, username: link.username, expiresAt: link.expiresAt, newAccount };
+}
+
+/**
+ * Shows a new password link on the page the answer redirects to (303 to /accounts), once: a
+ * reload then asks for the list again instead of sending the form (and making a link) again.
+ * The link waits in this session's one-time flash, never in the URL.
+ */
+function redirectWithLink(c: Ctx, link: ShownLink) {
+  putFlash(c.var.deps, c.var.session!.csrfToken, link);
+  return c.redirect('/accounts', 303);
 }
 
 /** Runs a row action: success goes back to the list (303), a refusal shows it with the reason. */
@@ -79,7 +91,8 @@ function rowAction(c: Ctx, act: () => Notice) {
 export const accountRoutes = new Hono<AppEnv>()
   .get('/accounts', admin, (c) => {
     const done = doneNotice(c);
-    return showAccounts(c, done ? { notice: done } : {});
+    const link = takeFlash<ShownLink>(c.var.deps, c.var.session!.csrfToken);
+    return showAccounts(c, { ...(done ? { notice: done } : {}), ...(link ? { link } : {}) });
   })
   .post('/accounts', admin, async (c) => {
     const form = await c.req.parseBody();
@@ -90,7 +103,7 @@ export const accountRoutes = new Hono<AppEnv>()
         { ...input, role: input.role as Role },
         actorOf(c),
       );
-      return showAccounts(c, { link: shownLink(c, created, true) });
+      return redirectWithLink(c, shownLink(c, created, true));
     } catch (error) {
       if (!(error instanceof DomainError) || !['invalid_input', 'conflict'].includes(error.code)) {
         throw error;
@@ -135,8 +148,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const id = accountId(c);
     try {
       const link = createPasswordReset(c.var.deps, { accountId: id }, actorOf(c));
-      // Shown in this answer only (no redirect): the link is not kept anywhere to show again.
-      return showAccounts(c, { link: shownLink(c, link, false) });
+      return redirectWithLink(c, shownLink(c, link, false));
     } catch (error) {
       if (!(error instanceof DomainError) || !['conflict', 'not_found'].includes(error.code))
         throw error;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { accountActor, ROLES } from '../auth/account-fields.ts';
+import { channelDisplayName } from '../channels/channel-name.ts';
 import { findChannel, listChannels } from '../channels/list-channels.ts';
 import { ChannelChanges, setChannelSettings } from '../channels/set-channel-settings.ts';
 import { DomainError } from '../errors.ts';
@@ -8,6 +9,7 @@ import { listBlockedPatterns } from '../premod/list-blocked-patterns.ts';
 import { notice } from '../../views/components/notice.tsx';
 import {
   ChannelPageView,
+  ChannelHeading,
   ChannelSettingsForm,
   ChannelsPageView,
   type ChannelFormValues,
@@ -63,7 +65,7 @@ export const channelRoutes = new Hono<AppEnv>()
         patterns={listBlockedPatterns(c.var.deps.db, channel.id)}
         canLift={c.var.session!.account.role !== 'auditor'}
       />,
-      { title: `Channel ${channel.label ?? channel.externalId}` },
+      { title: channelDisplayName(channel) },
     );
   })
   .post(
@@ -100,7 +102,17 @@ export const channelRoutes = new Hono<AppEnv>()
         saved={ok}
       />
     );
-    if (isHtmx(c)) return c.html(form, ok ? 200 : 422);
+    if (isHtmx(c)) {
+      if (!ok) return c.html(form, 422);
+      // A new label renames the page: its heading comes along out of band.
+      const saved = findChannel(c.var.deps.db, channelId)!;
+      return c.html(
+        <>
+          {form}
+          <ChannelHeading channel={saved} oob />
+        </>,
+      );
+    }
     c.status(422);
     return c.render(
       <ChannelPageView
@@ -111,8 +123,6 @@ export const channelRoutes = new Hono<AppEnv>()
         patterns={listBlockedPatterns(c.var.deps.db, channel.id)}
         canLift
       />,
-      {
-        title: `Channel ${channel.label ?? channel.externalId}`,
-      },
+      { title: channelDisplayName(channel) },
     );
   });

@@ -6,7 +6,13 @@ import { commitQueue } from '../db/group-commit.ts';
 // Language detection runs in a worker thread (language-worker.mjs, eld's extra-small n-gram set):
 // inside the ingest transaction it cost ~60 µs of CPU per message, over a third of ingest.
 // A message is stored with its sender's language (or none) and gets the detected one a moment
-// later, when the text tells it reliably.
+// later, when the text tells it reliably; a text without letters ("???", emoji) gets none, as
+// the sender's language is no more than a guess there. Too short or odd a text keeps the
+// sender's language (or none): the detector's guess on it is noise (language-worker.mjs).
+
+/** What detectLanguages answers for a text without letters (ISO 639-2 "no linguistic
+ * content"); such a message is stored with no language. */
+export const NO_LANGUAGE = 'zxx';
 
 type Batch = { resolve: (languages: (string | null)[]) => void; reject: (e: Error) => void };
 
@@ -37,8 +43,9 @@ function detector(): Worker {
 }
 
 /**
- * The languages of texts as ISO 639-1 codes, null where a text is too short or mixed to tell
- * ("ok", emoji, a link). Offline; looks at the first 400 characters of each text (the worker's
+ * The languages of texts as ISO 639-1 codes, NO_LANGUAGE where a text has no letters ("???",
+ * emoji), null where it is too short, repetitive or mixed to tell ("ok", "hellooooo", zalgo,
+ * a link). Offline; looks at the first 400 characters of each text (the worker's
  * cap).
  */
 export function detectLanguages(texts: string[]): Promise<(string | null)[]> {
@@ -69,7 +76,7 @@ const WRITE_LATER_MS = 250;
 
 function createLanguageQueue(sqlite: Database.Database, db: Db) {
   // The source and external id guard against a row id reused after a rolled-back insert.
-  const update = sqlite.prepare<[string, number, string, string]>(
+  const update = sqlite.prepare<[string | null, number, string, string]>(
     'UPDATE messages SET language = ? WHERE id = ? AND source_id = ? AND external_id = ?',
   );
   let waiting: Item[] = [];
@@ -78,7 +85,7 @@ function createLanguageQueue(sqlite: Database.Database, db: Db) {
    * their own: under load, a transaction per batch cost ingest an fsync each), or their own
    * after WRITE_LATER_MS when no message comes.
    */
-  let ready: { item: Item; language: string }[] = [];
+  let ready: { item: Item; language: string | null }[] = [];
   let outstanding = 0;
   let settled: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -121,8 +128,10 @@ function createLanguageQueue(sqlite: Database.Database, db: Db) {
     try {
       const languages = await detectLanguages(batch.map((item) => item.text));
       batch.forEach((item, i) => {
-        const language = languages[i];
-        if (typeof language === 'string' && language !== item.stored) {
+        const detected = languages[i];
+        if (typeof detected !== 'string') return;
+        const language = detected === NO_LANGUAGE ? null : detected;
+        if (language !== item.stored) {
           ready.push({ item, language });
           kept++;
         }
@@ -173,7 +182,8 @@ const queueOf = (db: Db) => {
 
 /**
  * Detects a stored message's language after its transaction, off the main thread, and stores it
- * when the text tells it reliably (otherwise the language it was stored with stays).
+ * when the text tells it reliably, none when the text has no letters (otherwise the language it
+ * was stored with stays).
  */
 export function queueLanguageDetection(db: Db, item: Item): void {
   queueOf(db).add({ ...item, text: item.text.slice(0, MAX_DETECT_CHARS) });

@@ -5,10 +5,18 @@ import {
   type PersonalDataKind,
 } from './detect-personal-data.ts';
 import { measureShouting } from './detect-shouting.ts';
-import { enclosingWords, foldKeyword, keywordFinder } from './keyword-finder.ts';
+import {
+  enclosingWords,
+  foldKeyword,
+  isWordCode,
+  keywordFinder,
+  type KeywordFinder,
+} from './keyword-finder.ts';
 import { compileLinearRegex, firstMatch, utf8Text, type Utf8Text } from './linear-regex.ts';
 import {
   normalizeText,
+  SOFT_END,
+  SOFT_START,
   toOriginalSpan,
   type NormalizedText,
   type OriginalSpan,
@@ -79,6 +87,8 @@ export function compileTextCheck(check: TextCheck): TextMatcher {
 
 function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
   const find = keywordFinder(settings);
+  // For spaced letters joined with one-letter words around them (normalize.ts softEdges).
+  let findInside: KeywordFinder | undefined;
   const fold = (word: string) => foldKeyword(word, settings.leet);
   const allowed = new Set(settings.allow.map(fold));
   const longestAllowed = Math.max(0, ...[...allowed].map((w) => w.length));
@@ -94,7 +104,24 @@ function compileKeyword(settings: RuleSettings<'keyword'>): TextMatcher {
         return !allowed.has(n.text.slice(word.start, word.end));
       };
     }
-    const found = find(n.text, notAllowed);
+    let found = find(n.text, notAllowed);
+    if (found === null && n.softEdges !== undefined && settings.match !== 'anywhere') {
+      // Rare (a run of spaced letters began or ended with one-letter words): a second search,
+      // anywhere, that takes a match whose edges are word edges or soft edges. Still linear.
+      findInside ??= keywordFinder({ ...settings, match: 'anywhere' });
+      const { text, softEdges } = n;
+      const startsWord = (i: number) =>
+        (softEdges[i]! & SOFT_START) !== 0 || i === 0 || !isWordCode(text.charCodeAt(i - 1));
+      const endsWord = (i: number) =>
+        (softEdges[i]! & SOFT_END) !== 0 || i === text.length || !isWordCode(text.charCodeAt(i));
+      found = findInside(
+        text,
+        (start, end) =>
+          startsWord(start) &&
+          (settings.match === 'prefix' || endsWord(end)) &&
+          (notAllowed === undefined || notAllowed(start, end)),
+      );
+    }
     if (found === null) return null;
     return {
       reason: `keyword "${n.text.slice(found.start, found.end)}"`,

@@ -35,7 +35,26 @@ export type NormalizedText = {
   starts: Uint32Array;
   ends: Uint32Array;
   marks: Uint8Array;
+  /**
+   * Where spaced letters were joined next to one-letter words (`u r a s t u p i d` →
+   * `urastupid`): per position of `text` (length + 1), SOFT_START where a word may also start
+   * and SOFT_END where one may also end, because every joined letter before (after) it there
+   * is a one-letter word. Absent when no join needs it, which is nearly always.
+   */
+  softEdges?: Uint8Array;
 };
+
+/** Bits of NormalizedText.softEdges. */
+export const SOFT_START = 1;
+export const SOFT_END = 2;
+
+/**
+ * Letters that are words on their own in chat (English `a`, `i`, `u`, `r`, `y`, `n`, `c`, `k`;
+ * Spanish, Italian, Portuguese and French `a`, `e`, `o`, `y`, `à`, `è`; Polish `w`, `z`, `i`,
+ * `o`, `ó`; Nordic `i`, `å`, `ö`, `ø`), compared after folding. Joining spaced letters reads
+ * them as their own words too at the edges of a run, so `a m o r o n` still holds `moron`.
+ */
+const ONE_LETTER_WORDS = new Set([...'aeiouyrnckwzàèóåöø'].map((c) => c.charCodeAt(0)));
 
 // Zero-width, bidi controls, soft hyphen, word joiners, BOM, Mongolian vowel separator, tags.
 // Tested one code point at a time, so combining members of the class are what we want.
@@ -266,7 +285,12 @@ function applyLeet(b: Builder): void {
   }
 }
 
-/** `s p a m`, `s.p.a.m`: three or more single letters with one spacer between each. */
+/**
+ * `s p a m`, `s.p.a.m`: three or more single letters with one spacer between each are joined.
+ * A run also holds the one-letter words typed around the spaced word (`you are a m o r o n`
+ * joins `amoron`), so inside a run a word may also start after leading one-letter words and
+ * end before trailing ones: softEdges says where. One pass, linear in the text.
+ */
 function joinSpacedLetters(n: NormalizedText): NormalizedText {
   const { text } = n;
   const length = text.length;
@@ -274,6 +298,10 @@ function joinSpacedLetters(n: NormalizedText): NormalizedText {
   const isSingle = (i: number) => isLetterAt(i) && !isLetterAt(i - 1) && !isLetterAt(i + 1);
   const drop = new Uint8Array(length);
   const joined = new Uint8Array(length);
+  // Per input position: a soft edge before this letter (SOFT_START) or after it (SOFT_END).
+  const softBefore = new Uint8Array(length);
+  const softAfter = new Uint8Array(length);
+  let anySoft = false;
   let i = 0;
   while (i < length) {
     if (!isSingle(i)) {
@@ -285,16 +313,32 @@ function joinSpacedLetters(n: NormalizedText): NormalizedText {
     if (j - i >= 4) {
       for (let k = i; k <= j; k += 2) joined[k] = 1;
       for (let k = i + 1; k < j; k += 2) drop[k] = 1;
+      // After each leading one-letter word a word may start; before each trailing one, end.
+      for (let k = i; k < j && ONE_LETTER_WORDS.has(text.charCodeAt(k)); k += 2) {
+        softBefore[k + 2] = SOFT_START;
+        anySoft = true;
+      }
+      for (let k = j; k > i && ONE_LETTER_WORDS.has(text.charCodeAt(k)); k -= 2) {
+        softAfter[k - 2] = SOFT_END;
+        anySoft = true;
+      }
     }
     i = j + 1;
   }
   const out = new Builder(length);
+  const soft = anySoft ? new Uint8Array(length + 1) : undefined;
   for (let k = 0; k < length; k++) {
     if (drop[k]) continue;
     const mark = n.marks[k]! | (joined[k] ? BIT.spaced_letters_joined : 0);
+    if (soft !== undefined) {
+      soft[out.length]! |= softBefore[k]!;
+      soft[out.length + 1]! |= softAfter[k]!;
+    }
     out.push(text.charCodeAt(k), n.starts[k]!, n.ends[k]!, mark);
   }
-  return finish(n.original, out);
+  const result = finish(n.original, out);
+  if (soft !== undefined) result.softEdges = soft.subarray(0, out.length + 1);
+  return result;
 }
 
 /** A match in the normalized text, mapped back to the original text. */

@@ -12,8 +12,13 @@ export type SourceSummary = {
   /** When the soonest-expiring active secret stops working, if any is set to. */
   nextSecretExpiry: number | null;
   lastDeliveryAt: number | null;
-  /** Stored deliveries and duplicates of them, all time. */
+  /** Deliveries stored (messages, reactions, checks before sending), all time. */
   acceptedDeliveries: number;
+  /** Retries of deliveries already stored, answered without storing again, all time. */
+  duplicateDeliveries: number;
+  /** URL checks (challenges) answered, among the newest kept rows (src/ingest/
+   * keep-newest-deliveries.ts keeps 100 to 149 of them a source). */
+  urlChecks: number;
   /** Rejected requests, all time. */
   rejectedDeliveries: number;
 };
@@ -31,6 +36,11 @@ export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): So
   const newest = (kind: string) =>
     sql`coalesce((SELECT max(d.id) FROM deliveries d WHERE d.source_id = s.id
       AND d.kind = ${kind}), 0)`;
+  // Accepted rows are counted on deliveries_source_outcome_idx alone, and the few kept challenge
+  // rows (through deliveries_source_kind_idx) taken off: excluding them in the count itself
+  // would read every accepted row.
+  const acceptedChallenges = sql`(SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
+    AND d.kind = 'challenge' AND d.outcome = 'accepted')`;
   return deps.db.all<SourceSummary>(sql`
     SELECT s.id, s.kind, s.name, s.status, s.created_at AS createdAt,
       (SELECT count(*) FROM source_secrets k WHERE k.source_id = s.id
@@ -41,10 +51,12 @@ export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): So
          max(${newest('event')}, ${newest('challenge')}, ${newest('before_send')}))
         AS lastDeliveryAt,
       (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id AND d.outcome = 'accepted')
-        + coalesce((SELECT c.count FROM rejection_counters c WHERE c.source_key = s.id
-            AND c.reason = ${DUPLICATE_COUNTER_REASON}),
-          (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
-            AND d.outcome = 'duplicate')) AS acceptedDeliveries,
+        - ${acceptedChallenges} AS acceptedDeliveries,
+      coalesce((SELECT c.count FROM rejection_counters c WHERE c.source_key = s.id
+          AND c.reason = ${DUPLICATE_COUNTER_REASON}),
+        (SELECT count(*) FROM deliveries d WHERE d.source_id = s.id
+          AND d.outcome = 'duplicate')) AS duplicateDeliveries,
+      ${acceptedChallenges} AS urlChecks,
       coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id
          AND c.reason <> ${DUPLICATE_COUNTER_REASON}), 0) AS rejectedDeliveries
     FROM sources s ${onlyId === undefined ? sql`` : sql`WHERE s.id = ${onlyId}`}

@@ -209,6 +209,20 @@ describe('npx modhook (the installed bin)', () => {
     expect(JSON.parse(stdout)).toMatchObject({ kind: 'eventyay', name: 'Bin' });
   });
 
+  // npx 7+ puts `--` before the first positional argument, so a flag after `modhook` is ours;
+  // `npm exec modhook --help` (no `--`) is npm's own help by design (see README).
+  it.each([['--help'], ['help', 'source']])(
+    'prints its own help for npx modhook %s',
+    async (...args) => {
+      const { stdout } = await run('npx', ['--no-install', 'modhook', ...args], {
+        cwd: PROJECT_ROOT,
+      });
+      expect(stdout).toMatch(/^Usage: modhook (source )?\[options\] \[command\]/);
+      expect(stdout).not.toContain('npm exec');
+    },
+    60_000,
+  );
+
   it('works from another working directory', async () => {
     const db = tempDbPath();
     const { stdout } = await run(

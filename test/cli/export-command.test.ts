@@ -68,7 +68,7 @@ describe('modhook export', () => {
       file,
       '--bom',
     ]);
-    expect(result).toMatchObject({ code: 0, stderr: `Wrote 1 rows to ${file}.\n` });
+    expect(result).toMatchObject({ code: 0, stderr: `Wrote 1 row to ${file}.\n` });
     const csv = readFileSync(file, 'utf8');
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(

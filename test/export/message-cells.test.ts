@@ -3,6 +3,7 @@ import { EXPORTS, type Lookups } from '../../src/export/export-queries.ts';
 
 const lookups: Lookups = {
   channels: new Map([[1, 'main']]),
+  channelNames: new Map([[1, 'Main hall']]),
   senders: new Map([[2, 'user-2']]),
   flags: new Map([[7, { open: 1, all: 3 }]]),
 };
@@ -20,6 +21,7 @@ describe('messages export cells', () => {
       'src',
       'ext',
       'main',
+      'Main hall',
       'user-2',
       'Ana',
       'hi',
@@ -46,11 +48,11 @@ describe('messages export cells', () => {
     ['null', 'invalid reactions: null'],
     ['[1,2]', 'invalid reactions: [1,2]'],
   ])('summarises reactions %j as %j', (snapshot, summary) => {
-    expect(cells(snapshot)[11]).toBe(summary);
+    expect(cells(snapshot)[12]).toBe(summary);
   });
 
   it('guards formula text', () => {
-    expect(cells('{}', '=1+1')[6]).toBe("'=1+1");
-    expect(cells('{}', '-12')[6]).toBe('-12');
+    expect(cells('{}', '=1+1')[7]).toBe("'=1+1");
+    expect(cells('{}', '-12')[7]).toBe('-12');
   });
 });

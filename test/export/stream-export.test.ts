@@ -120,6 +120,39 @@ describe('streamExport', () => {
     expect(audit.some((a) => a.action === 'decision.reject')).toBe(true);
   });
 
+  it('names each channel by its label (or short id) beside its id in every message log', async () => {
+    const { h } = await setup();
+    // A rule flags this one (from a source of its own, as above): the flags log has a row too.
+    const posted = await postSigned(
+      h,
+      addFixtureSource(h).id,
+      textPayload({ message_id: 60, message: 'mail x@example.org' }),
+      eventyayFixtures.secret,
+    );
+    expect(posted.status).toBe(200);
+    const messageId = (
+      h.db.$client.prepare('SELECT id FROM messages LIMIT 1').get() as { id: number }
+    ).id;
+    decideMessage(h.deps, { messageId, verdict: 'reject', basisDecisionId: null }, 'account:ana');
+    const read = async (kind: keyof typeof EXPORTS) =>
+      parse(await exportOf(h, kind), { columns: true }) as Record<string, string>[];
+    const channel = (
+      h.db.$client.prepare('SELECT external_id FROM channels').get() as {
+        external_id: string;
+      }
+    ).external_id;
+    expect((await read('messages'))[0]).toMatchObject({
+      channel,
+      channel_name: `Channel ${channel.slice(0, 8)}`,
+    });
+    h.db.$client.prepare("UPDATE channels SET label = 'Main hall'").run();
+    for (const kind of ['messages', 'flags', 'decisions'] as const) {
+      const rows = await read(kind);
+      expect([kind, rows.length]).not.toEqual([kind, 0]);
+      for (const row of rows) expect(row).toMatchObject({ channel, channel_name: 'Main hall' });
+    }
+  });
+
   it('counts the rows it wrote and stops cleanly when the reader goes away', async () => {
     const { h } = await setup();
     const run = streamExport(h.deps.config.databasePath, 'messages', {});

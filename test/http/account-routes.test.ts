@@ -115,8 +115,10 @@ describe('POST /accounts (add)', () => {
     const h = createHarness({ publicUrl: 'https://mod.example.org' });
     const b = await signedIn(h, 'admin', 'root');
     const res = await post(h, b, '/accounts', { username: 'bea', role: 'moderator' });
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    // POST-redirect-GET: a reload of the page shown does not send the form again.
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/accounts');
+    const html = await (await page(h, '/accounts', b)).text();
     const token = LINK.exec(html)?.[1];
     expect(html).toContain(`https://mod.example.org/reset/${token}`);
     const bea = accountRow(h, 'bea');
@@ -302,11 +304,49 @@ describe('POST /accounts/:id/status', () => {
 describe('password links', () => {
   async function linkFor(h: Harness, b: Browser, username: string) {
     const res = await post(h, b, `/accounts/${accountRow(h, username).id}/reset-link`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/accounts');
+    const html = await (await page(h, '/accounts', b)).text();
     expectNoSecrets(h, html);
     return LINK.exec(html)![1]!;
   }
+
+  it('answers with a redirect and shows the link once, on the next page of that session only', async () => {
+    const h = createHarness();
+    const b = await signedIn(h, 'admin', 'root');
+    const other = await signedIn(h, 'admin', 'ada');
+    await seedAccount(h, { username: 'bea' });
+    const res = await post(h, b, `/accounts/${accountRow(h, 'bea').id}/reset-link`);
+    expect(res.status).toBe(303);
+    expect(await res.text()).not.toMatch(LINK);
+    // Another admin's page does not get it, and the redirect's URL does not carry it.
+    expect(await (await page(h, '/accounts', other)).text()).not.toMatch(LINK);
+    const shown = await (await page(h, '/accounts', b)).text();
+    const token = LINK.exec(shown)![1]!;
+    expect(shown).toContain('Password link for bea');
+    // A reload shows the list without it; only one link was made.
+    expect(await (await page(h, '/accounts', b)).text()).not.toContain(token);
+    expect(h.count('password_reset_tokens')).toBe(1);
+  });
+
+  it('follows the redirect for htmx with the panel and the link in it', async () => {
+    const h = createHarness();
+    const b = await signedIn(h, 'admin', 'root');
+    const res = await post(
+      h,
+      b,
+      '/accounts',
+      { username: 'bea', role: 'auditor' },
+      {
+        'hx-request': 'true',
+      },
+    );
+    expect(res.status).toBe(303);
+    const panel = await (await page(h, '/accounts', b, { 'hx-request': 'true' })).text();
+    expect(panel.startsWith('<div id="accounts-panel">')).toBe(true);
+    expect(panel).toContain('Account bea created.');
+    expect(panel).toMatch(LINK);
+  });
 
   it('works once without signing in, ends the sessions, and then answers 410', async () => {
     const h = createHarness();

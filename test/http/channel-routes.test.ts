@@ -114,6 +114,35 @@ describe('channel settings', () => {
     expect(listChannels(h.db)[0]!.similarDistance).toBe(3);
   });
 
+  it('names the channel by its label once saved: heading (swapped out of band), title, list', async () => {
+    const { h, b, channelId } = await setup();
+    const externalId = listChannels(h.db)[0]!.externalId;
+    const page = async (path: string) =>
+      (await h.app.request(path, { headers: { ...BROWSER, cookie: b.cookie } })).text();
+    const before = await page(`/channels/${channelId}`);
+    expect(before).toContain(
+      `<h1 id="channel-heading"><bdi>Channel ${externalId.slice(0, 8)}</bdi></h1>`,
+    );
+    const ok = await save(
+      h,
+      b,
+      channelId,
+      { ...VALID, label: 'Stage <B>' },
+      { 'hx-request': 'true' },
+    );
+    const html = await ok.text();
+    expect(html).toContain(
+      '<h1 id="channel-heading" hx-swap-oob="true"><bdi>Stage &lt;B&gt;</bdi></h1>',
+    );
+    const after = await page(`/channels/${channelId}`);
+    expect(after).toContain('<h1 id="channel-heading"><bdi>Stage &lt;B&gt;</bdi></h1>');
+    expect(after).toMatch(/<title>Stage &lt;B&gt;/);
+    // The full id stays beside the name, for an admin matching it with the sender's settings.
+    expect(after).toContain(externalId);
+    const list = await page('/channels');
+    expect(list).toContain('<bdi>Stage &lt;B&gt;</bdi></a>');
+  });
+
   it('shows the page again with 422 without htmx', async () => {
     const { h, b, channelId } = await setup();
     const res = await save(h, b, channelId, { ...VALID, emojiRepeatSeconds: '3601' });

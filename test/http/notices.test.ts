@@ -140,7 +140,7 @@ describe('?done= on the dashboard pages', () => {
       new RegExp(`^/messages/${messageId}\\?done=superseded\\.approve\\.\\d+$`),
     );
     expect(await html(h, location, admin)).toContain(
-      'Superseded: reject by account:other came first and stands. Your approve is recorded',
+      'Superseded: reject by other came first and stands. Your approve is recorded',
     );
     // An id that is no decision of this message names nobody.
     const forged = withDone(pages.message, 'superseded.approve.999');

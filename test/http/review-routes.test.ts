@@ -130,7 +130,7 @@ describe('the review queue', () => {
     const html = await (
       await decide(h, b, id, { verdict: 'approve' }, { 'hx-request': 'true' })
     ).text();
-    expect(html).toContain('Superseded: reject by account:other came first and stands.');
+    expect(html).toContain('Superseded: reject by other came first and stands.');
   });
 
   it('lets an auditor read the queue but not decide', async () => {

@@ -227,7 +227,9 @@ describe('the rules screens', () => {
     expect(html).toContain('data-version="2"');
     expect(html).toContain('data-version="1"');
     expect(html).toContain('severity: low → high; settings');
-    expect(html).toContain(`account:${b.username}`);
+    // Who made the version, by name (the stored actor is account:<name>).
+    expect(html).toContain(`<td>${b.username}</td>`);
+    expect(html).not.toContain(`account:${b.username}`);
     expect(html.indexOf('data-version="2"')).toBeLessThan(html.indexOf('data-version="1"'));
     expect(auditRows(h).at(-1)).toMatchObject({ action: 'rule.edit', target_id: String(id) });
     // Disabling is a version too; the kind cannot be changed by the form.

@@ -3,6 +3,7 @@ import {
   detectLanguages,
   languageDetectionSettled,
   MAX_DETECT_CHARS,
+  NO_LANGUAGE,
 } from '../../src/language/detect-language.ts';
 import { toIso6391 } from '../../src/language/language-tags.ts';
 import { premodHarness } from '../premod/premod-harness.ts';
@@ -23,9 +24,28 @@ describe('detectLanguage', () => {
     expect(await detectLanguage(text)).toBe(language);
   });
 
-  it.each(['ok', '👍👍', '1234', '', '?!'])('does not guess from %j', async (text) => {
-    expect(await detectLanguage(text)).toBeNull();
+  it.each([
+    ['ru', 'Привет всем, когда начнётся доклад?'],
+    ['ja', 'こんにちは'],
+    ['en', 'hellooooo everyone, how are youuuu'],
+    ['en', 'h̸̡̢e̵͉̓l̶l̴o̷ ̶w̸o̸r̵l̸d̵'],
+  ])('tells %s in %j (stretched letters and zalgo read plainly)', async (language, text) => {
+    expect(await detectLanguage(text)).toBe(language);
   });
+
+  it.each(['ok', 'hello', 'hellooooo', 'hahahaha', 'Danke', 'lmao same', 'Z̷̢a̴l̵g̶o̷'])(
+    'does not guess from the short or odd %j',
+    async (text) => {
+      expect(await detectLanguage(text)).toBeNull();
+    },
+  );
+
+  it.each(['👍👍', '1234', '', '?!', '???', 'https://x.io/1'.replace(/[a-z]/g, '')])(
+    'finds no language in %j, which has no letters',
+    async (text) => {
+      expect(await detectLanguage(text)).toBe(NO_LANGUAGE);
+    },
+  );
 
   it('looks at the start of a long text only', async () => {
     const text = 'Wo finde ich die Folien von heute Morgen? '.repeat(20) + 'the '.repeat(2000);
@@ -59,6 +79,10 @@ describe('at ingest', () => {
     ['¿Se puede ver la grabación más tarde?', 'en', 'es'],
     ['ok', 'de', 'de'],
     ['ok', null, null],
+    ['hellooooo', null, null],
+    ['hellooooo', 'de', 'de'],
+    ['???', 'de', null],
+    ['👍👍', 'fr', null],
   ])('stores the language of %j (user_language %j) as %j', async (text, userLanguage, stored) => {
     const h = premodHarness();
     const id = await h.post(text, { language: userLanguage });

@@ -102,6 +102,20 @@ describe('rule costs stay bounded on hostile input', () => {
     expect(hits).toEqual([]);
   });
 
+  it('keyword rules on 60,000 characters of spaced one-letter words (the soft-edge search)', () => {
+    const h = createHarness();
+    onlyRules(h, [
+      { kind: 'keyword', name: 'Literal', settings: { words: ['aab', 'moron'], leet: true } },
+      { kind: 'keyword', name: 'Wildcards', settings: { words: ['a*b*c*d'] } },
+    ]);
+    const c = chat(h);
+    c.evaluate('warm up the rules once');
+    // Quadratic would be billions of steps here; linear is tens of milliseconds.
+    const { ms, hits } = c.evaluate('a '.repeat(30_000));
+    expect(ms).toBeLessThan(1000);
+    expect(hits).toEqual([]);
+  });
+
   it('the default repetition rule on a 60,000-character message after 200 of similar length', () => {
     const h = createHarness();
     const [rule] = onlyRules(h, [

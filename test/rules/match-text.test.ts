@@ -70,6 +70,52 @@ describe('keyword', () => {
     expect(hit?.span?.transformations).toEqual(['leet_fold']);
   });
 
+  describe('spaced letters next to one-letter words', () => {
+    const insult = { kind: 'keyword', settings: { words: ['moron', 'stupid'], leet: true } };
+    it.each([
+      ['you m o r o n', 'm o r o n'],
+      ['you are a m o r o n', 'm o r o n'],
+      ['u r a s t u p i d', 's t u p i d'],
+      ['u r a s-t-u-p-i-d !!', 's-t-u-p-i-d'],
+      ['m o r o n u r', 'm o r o n'],
+      ['i think u r a M.O.R.O.N', 'M.O.R.O.N'],
+    ])('matches %s and reports only the spaced word', (text, matched) => {
+      expect(run(insult, text)?.span?.matched).toBe(matched);
+    });
+
+    it.each([
+      // Letters that are not words of their own stay part of the word, as they would unspaced.
+      ['m o r o n s', 'as "morons" is not the word "moron"'],
+      ['s m o r o n', 'as "smoron" is not'],
+      ['a m o r o n i c x', 'an x after the word is not a one-letter word'],
+      // Ordinary text with a few single letters.
+      ['I am a b c fan', 'no keyword there'],
+      ['plan a b c or d', 'no keyword there'],
+      ['a moron-ic plan', 'not spaced: "moron-ic" is two words, and moron one of them'],
+    ])('%s: %s', (text, why) => {
+      const hit = run(insult, text);
+      if (why.startsWith('not spaced')) expect(hit?.span?.matched).toBe('moron');
+      else expect(hit).toBeNull();
+    });
+
+    it('prefix rules start after leading one-letter words too, and never mid-word', () => {
+      const prefix = { kind: 'keyword', settings: { words: ['stup'], match: 'prefix' } };
+      expect(run(prefix, 'u r a s t u p i d')?.span?.matched).toBe('s t u p');
+      expect(run(prefix, 'u r x s t u p i d')).toBeNull();
+    });
+
+    it('keeps a leading one-letter word a possible first letter of the word', () => {
+      const ass = { kind: 'keyword', settings: { words: ['ass'] } };
+      expect(run(ass, 'what a a s s')?.span?.matched).toBe('a s s');
+      expect(run(ass, 'you a s s')?.span?.matched).toBe('a s s');
+    });
+
+    it('honours the allow list in joined runs', () => {
+      const check = { kind: 'keyword', settings: { words: ['moron'], allow: ['amoron'] } };
+      expect(run(check, 'you are a m o r o n')).toBeNull();
+    });
+  });
+
   it('folds the rule words the same way as the text', () => {
     expect(run({ kind: 'keyword', settings: { words: ['SPAM'] } }, 'spam')).not.toBeNull();
     expect(run({ kind: 'keyword', settings: { words: ['café'] } }, 'Cafe')).not.toBeNull();

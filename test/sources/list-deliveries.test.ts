@@ -59,9 +59,24 @@ describe("listSources' last delivery", () => {
     seed(h, id, 7, ['event', 'challenge', 'before_send']);
     seed(h, other, 3);
     expect(listSources(h.deps, id)).toEqual([
-      expect.objectContaining({ id, lastDeliveryAt: TEST_NOW + 6, acceptedDeliveries: 4 }),
+      expect.objectContaining({ id, lastDeliveryAt: TEST_NOW + 6 }),
     ]);
     expect(listSources(h.deps, other)[0]!.lastDeliveryAt).toBe(TEST_NOW + 2);
     expect(listSources(h.deps, 'nope')).toEqual([]);
+  });
+});
+
+describe("listSources' counts", () => {
+  it('count stored deliveries, duplicates and URL checks apart', () => {
+    const h = createHarness();
+    const { id } = addFixtureSource(h);
+    // 0 event accepted, 1 challenge rejected, 2 before_send duplicate, 3 event ignored,
+    // 4 challenge accepted, 5 before_send rejected, 6 event accepted, 7 challenge rejected.
+    seed(h, id, 8, ['event', 'challenge', 'before_send']);
+    expect(listSources(h.deps, id)[0]).toMatchObject({
+      acceptedDeliveries: 2,
+      duplicateDeliveries: 1,
+      urlChecks: 1,
+    });
   });
 });

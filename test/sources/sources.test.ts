@@ -421,6 +421,8 @@ describe('listSources', () => {
         nextSecretExpiry: null,
         lastDeliveryAt: null,
         acceptedDeliveries: 0,
+        duplicateDeliveries: 0,
+        urlChecks: 0,
         rejectedDeliveries: 0,
       },
     ]);
@@ -477,12 +479,14 @@ describe('listSources', () => {
           'acceptedDeliveries',
           'activeSecrets',
           'createdAt',
+          'duplicateDeliveries',
           'id',
           'kind',
           'lastDeliveryAt',
           'name',
           'nextSecretExpiry',
           'rejectedDeliveries',
+          'urlChecks',
           'status',
         ].sort(),
       );

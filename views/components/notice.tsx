@@ -2,6 +2,7 @@ import { ROLES } from '../../src/auth/account-fields.ts';
 import { VERDICTS } from '../../src/moderation/decide-message.ts';
 import { SENDER_STATUSES } from '../../src/moderation/set-sender-status.ts';
 import { DELIVERY_OUTCOMES } from '../../src/sources/list-deliveries.ts';
+import { actorName } from './actor-name.ts';
 
 /*
  * What a page says after a change ("Saved as version 3."). A redirect carries it in the URL
@@ -52,7 +53,7 @@ const NOTICES = {
   superseded: define([oneOf(VERDICTS), DECISION_ID], ([verdict, standingId], { decisions }) => {
     const standing = decisions?.find((d) => d.id === standingId && d.outcome !== 'superseded');
     const by = standing
-      ? `${standing.verdict} by ${standing.actor}`
+      ? `${standing.verdict} by ${actorName(standing.actor)}`
       : 'a more restrictive decision';
     return `Superseded: ${by} came first and stands. Your ${verdict} is recorded, and changed nothing.`;
   }),
