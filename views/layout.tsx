@@ -5,8 +5,12 @@ import { CSRF_HEADER, CsrfField } from './components/csrf-field.tsx';
 // The CSP forbids inline style and eval: htmx must not inject its indicator <style> (app.css
 // has those rules), evaluate hx-on or js: expressions, or run <script> in swapped content.
 // A 422 carries the form again with its field errors, so it is swapped like a 200.
+// htmx settles an element that keeps its id by copying the old `style` attribute onto the new
+// one with setAttribute, which the CSP refuses ("Applying inline style violates…"): a textarea
+// resized by its handle carries one. So `style` is left out of the attributes it settles.
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ['class', 'width', 'height'],
   allowEval: false,
   allowScriptTags: false,
   responseHandling: [
