@@ -108,12 +108,13 @@ describe.skipIf(!chromiumAvailable)('the rules screens in a real browser', () =>
     await page.fill('#rule-settings', '{"patterns":["spam(?!mer)"]}');
     // Dragging a textarea's resize handle gives it a style attribute (through the CSSOM, which
     // the CSP allows); htmx used to copy it onto the swapped-in form with setAttribute, refused.
-    await page.evaluate(() => {
-      for (const id of ['rule-settings', 'rule-text']) {
-        const area = document.getElementById(id);
-        if (area) area.style.height = '12rem';
-      }
-    });
+    await page
+      .locator('#rule-settings, #rule-text')
+      .evaluateAll((areas) =>
+        areas.forEach(
+          (a) => ((a as unknown as { style: { height: string } }).style.height = '12rem'),
+        ),
+      );
     const refused = page.waitForResponse(
       (r) => r.url().endsWith('/rules') && r.request().method() === 'POST',
     );
