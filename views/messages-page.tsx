@@ -66,23 +66,23 @@ export function MessagesPageView(props: {
         <tbody>
           {props.rows.map((r) => (
             <tr>
-              <td>
+              <td data-label="Sent">
                 <When at={r.sentAt} />
               </td>
-              <td class="screen-name">
+              <td data-label="Sender" class="screen-name">
                 <UserText text={r.screenName} />
               </td>
-              <td>
+              <td data-label="Message">
                 <a href={`/messages/${r.id}`} class="chat-text">
                   <UserText text={r.text || '(empty message)'} />
                 </a>
               </td>
-              <td>
+              <td data-label="Channel">
                 <a href={`/messages?channel=${encodeURIComponent(r.channelExternalId)}`}>
                   <UserText text={r.channelExternalId} />
                 </a>
               </td>
-              <td>
+              <td data-label="State">
                 {r.state}
                 {r.openFlags > 0 ? ` · ${r.openFlags} open flags` : ''}
               </td>
