@@ -1,5 +1,6 @@
 import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
-import { linkWith, NewerOlderPager } from './components/list-controls.tsx';
+import { NewerOlderPager } from './components/list-controls.tsx';
+import { ExportLinks } from './components/export-links.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 
@@ -48,9 +49,7 @@ export function MessagesPageView(props: {
           ))}
         </select>
         <button type="submit">Filter</button>
-        <a class="export" href={linkWith('/export/messages.csv', props.query)} download>
-          Export CSV
-        </a>
+        <ExportLinks query={props.query} />
       </form>
       {props.rows.length === 0 ? <p class="empty">No messages match.</p> : null}
       <table class="messages">

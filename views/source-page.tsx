@@ -3,6 +3,7 @@ import type { SourceSecretView } from '../src/sources/list-source-secrets.ts';
 import type { SourceSummary } from '../src/sources/list-sources.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
+import { ExportLinks } from './components/export-links.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
@@ -88,6 +89,10 @@ export function SourcePageView(props: SourcePageProps) {
         Kind {source.kind} · created <When at={source.createdAt} /> · last delivery{' '}
         {source.lastDeliveryAt === null ? 'never' : <When at={source.lastDeliveryAt} />} ·{' '}
         {source.acceptedDeliveries} accepted · {source.rejectedDeliveries} rejected
+      </p>
+      <p class="source-links">
+        <a href={`/messages?${new URLSearchParams({ source: source.id })}`}>Its messages</a>{' '}
+        <ExportLinks query={`?${new URLSearchParams({ source: source.id })}`} />
       </p>
       <CopyField
         id="source-url"
