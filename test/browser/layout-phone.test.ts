@@ -14,6 +14,7 @@ import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/
 const SECRET = 'browser-test-secret-0123456789';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
+const TABLET = { width: 820, height: 1180 };
 /** One unbroken word of 5,000 characters, and text stacked with combining marks (zalgo). */
 const LONG_WORD = `${'W'.repeat(4_990)}-end-of-it`;
 const ZALGO = 'H̸̡̪̯ͨ͊̽̅̾̎Ȩ̬̩̾͛ͪ̈́̀́͘ ̶̧̨̱̹̭̯ͧ̾ͬC̷̙̲̝͖ͭ̏ͥͮ͟Oͮ͏̮̪̝͍M̲̖͊̒ͪͩͬ̚̚͜Ȇ̴̟̟͙̞ͩ͌͝S̨̥̫͎̭ͯ̿̔̀ͅ'.repeat(8);
@@ -200,7 +201,7 @@ describe.skipIf(!chromiumAvailable)('every page on a phone and a wide screen', (
     expect(errors).toEqual([]);
   }, 120_000);
 
-  it('shows the navigation in a row on a wide screen, and the favicon answers', async () => {
+  it('shows the navigation in a row on a wide screen, fits a tablet, and the favicon answers', async () => {
     const { context, page, errors } = await signedIn(DESKTOP);
     expect(await page.locator('.site-nav').isVisible()).toBe(true);
     expect(await page.locator('.site-menu > summary').isVisible()).toBe(false);
@@ -210,6 +211,14 @@ describe.skipIf(!chromiumAvailable)('every page on a phone and a wide screen', (
       await page.goto(`${server.url}${path}`);
       await page.screenshot({ path: join(SCREENSHOTS, `layout-1366-${name}.png`), fullPage: true });
       expect(await widthOf(page), path).toBeLessThanOrEqual(DESKTOP.width);
+    }
+    // A tablet: wide tables still stack into cards below 62rem rather than overflow.
+    await page.setViewportSize(TABLET);
+    for (const [, path] of pages().filter(([n]) =>
+      ['sources', 'source', 'rules', 'channels', 'accounts', 'audit'].includes(n!),
+    )) {
+      await page.goto(`${server.url}${path}`);
+      expect(await widthOf(page), `${path} at ${TABLET.width}px`).toBeLessThanOrEqual(TABLET.width);
     }
     const icon = await page.request.get(`${server.url}/favicon.ico`);
     expect(icon.status()).toBe(200);
