@@ -105,12 +105,12 @@ function AccountRow(props: {
   const base = `/accounts/${a.id}`;
   return (
     <tr id={`account-${a.id}`} class={a.disabled ? 'account disabled' : 'account'}>
-      <td>
+      <td data-label="Username">
         {a.username}
         {props.self ? <span class="muted"> (you)</span> : null}
       </td>
-      <td>{a.role}</td>
-      <td>
+      <td data-label="Role">{a.role}</td>
+      <td data-label="Status">
         {a.disabled ? 'disabled' : 'active'}
         {props.linkUntil === undefined ? null : (
           <div class="muted">
@@ -118,11 +118,13 @@ function AccountRow(props: {
           </div>
         )}
       </td>
-      <td>
+      <td data-label="Created">
         <When at={a.createdAt} />
       </td>
-      <td>{a.lastLoginAt === null ? 'never' : <When at={a.lastLoginAt} />}</td>
-      <td class="row-actions">
+      <td data-label="Last sign-in">
+        {a.lastLoginAt === null ? 'never' : <When at={a.lastLoginAt} />}
+      </td>
+      <td data-label="Actions" class="row-actions">
         {props.self ? null : (
           <form method="post" action={`${base}/role`}>
             <CsrfField token={props.csrfToken} />

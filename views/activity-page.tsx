@@ -1,6 +1,10 @@
 import type { Activity } from '../src/activity/read-activity.ts';
 import { BarChart } from './components/bar-chart.tsx';
-import { ago, When } from './components/when.tsx';
+import { ExportLinks } from './components/export-links.tsx';
+import { ago, isoTime, When } from './components/when.tsx';
+
+/** The UTC day of a time, as the exports' `since` takes it (YYYY-MM-DD). */
+const dayOf = (ms: number) => isoTime(ms)?.slice(0, 10) ?? '';
 
 const SERIES = [
   { name: 'messages', title: 'Messages received', unit: 'messages' },
@@ -49,6 +53,10 @@ export function ActivityPageView(props: { activity: Activity; cacheSeconds: numb
         ))}
       </div>
       <h2>Last 30 days, per day (UTC)</h2>
+      <p class="activity-exports">
+        <ExportLinks query={`?since=${dayOf(a.daily.start)}`} />{' '}
+        <span class="muted">(from {dayOf(a.daily.start)})</span>
+      </p>
       <div class="charts">
         {SERIES.map((s) => (
           <BarChart

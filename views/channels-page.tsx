@@ -39,7 +39,7 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
         <tbody>
           {props.channels.map((ch) => (
             <tr data-channel-id={String(ch.id)}>
-              <td>
+              <td data-label="Channel">
                 <a href={`/channels/${ch.id}`}>
                   <UserText text={channelDisplayName(ch)} />
                 </a>
@@ -49,10 +49,12 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
                   </div>
                 ) : null}
               </td>
-              <td>{ch.sourceName}</td>
-              <td class={`mode ${ch.mode}`}>{ch.mode === 'pre' ? 'pre-moderated' : 'post'}</td>
-              <td>{ch.pending}</td>
-              <td class={ch.mode === 'pre' ? undefined : 'muted'}>
+              <td data-label="Source">{ch.sourceName}</td>
+              <td data-label="Mode" class={`mode ${ch.mode}`}>
+                {ch.mode === 'pre' ? 'pre-moderated' : 'post'}
+              </td>
+              <td data-label="Waiting">{ch.pending}</td>
+              <td data-label="Fast lanes" class={ch.mode === 'pre' ? undefined : 'muted'}>
                 {ch.mode === 'pre' ? null : '(in pre mode) '}
                 {[
                   ch.approveTrusted ? 'trusted approved' : null,
@@ -63,8 +65,8 @@ export function ChannelsPageView(props: { channels: ChannelSummary[] }) {
                   .filter((v) => v !== null)
                   .join(', ')}
               </td>
-              <td>{NAMES[ch.screenNames]}</td>
-              <td>
+              <td data-label="Screen names">{NAMES[ch.screenNames]}</td>
+              <td data-label="Last message">
                 <When at={ch.lastSeenAt} />
               </td>
             </tr>
@@ -263,7 +265,7 @@ function BlockedPatterns(props: {
           <tbody>
             {props.patterns.map((p) => (
               <tr>
-                <td>
+                <td data-label="Text (normalized)">
                   {p.messageId === null ? (
                     <UserText text={p.normalizedText} />
                   ) : (
@@ -272,13 +274,15 @@ function BlockedPatterns(props: {
                     </a>
                   )}
                 </td>
-                <td>{p.maxDistance}</td>
-                <td>{p.channelId === null ? 'every channel' : 'this channel'}</td>
-                <td>{actorName(p.actor)}</td>
-                <td>
+                <td data-label="Edits allowed">{p.maxDistance}</td>
+                <td data-label="Where">
+                  {p.channelId === null ? 'every channel' : 'this channel'}
+                </td>
+                <td data-label="By">{actorName(p.actor)}</td>
+                <td data-label="Since">
                   <When at={p.createdAt} />
                 </td>
-                <td>
+                <td data-label="">
                   {props.canLift ? (
                     <form
                       method="post"

@@ -117,10 +117,10 @@ export function DisplaysPageView(props: { displays: DisplaySummary[]; form: Chil
         <tbody>
           {props.displays.map((d) => (
             <tr>
-              <td>
+              <td data-label="Name">
                 <a href={`/displays/${d.id}`}>{d.name}</a>
               </td>
-              <td>
+              <td data-label="Channels">
                 {d.channels.map((ch, i) => (
                   <>
                     {i === 0 ? '' : ', '}
@@ -128,8 +128,8 @@ export function DisplaysPageView(props: { displays: DisplaySummary[]; form: Chil
                   </>
                 ))}
               </td>
-              <td>{d.isPublic ? 'public' : 'token'}</td>
-              <td>
+              <td data-label="Access">{d.isPublic ? 'public' : 'token'}</td>
+              <td data-label="Created">
                 <When at={d.createdAt} />
               </td>
             </tr>

@@ -5,8 +5,12 @@ import { CSRF_HEADER, CsrfField } from './components/csrf-field.tsx';
 // The CSP forbids inline style and eval: htmx must not inject its indicator <style> (app.css
 // has those rules), evaluate hx-on or js: expressions, or run <script> in swapped content.
 // A 422 carries the form again with its field errors, so it is swapped like a 200.
+// htmx settles an element that keeps its id by copying the old `style` attribute onto the new
+// one with setAttribute, which the CSP refuses ("Applying inline style violates…"): a textarea
+// resized by its handle carries one. So `style` is left out of the attributes it settles.
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ['class', 'width', 'height'],
   allowEval: false,
   allowScriptTags: false,
   responseHandling: [
@@ -25,11 +29,39 @@ export type LayoutProps = {
   account?: AccountView | null;
   /** Sent with every htmx request (hx-headers) and every form in the page. */
   csrfToken?: string;
+  /**
+   * The request's path: the navigation names its section (`data-current`) for app.css to mark;
+   * the links themselves stay plain `<a href>` (tests and scripts find them by that).
+   */
+  path?: string;
 };
 
-/** The HTML frame of every page. Text children are escaped by Hono JSX; no raw HTML here. */
+type Section = { href: string; label: string; roles?: readonly string[] };
+
+const SECTIONS: readonly Section[] = [
+  { href: '/', label: 'Queue' },
+  { href: '/messages', label: 'Messages' },
+  { href: '/audit', label: 'Audit log', roles: ['admin', 'auditor'] },
+  { href: '/rules', label: 'Rules' },
+  { href: '/sources', label: 'Sources', roles: ['admin'] },
+  { href: '/channels', label: 'Channels' },
+  { href: '/displays', label: 'Displays', roles: ['admin'] },
+  { href: '/activity', label: 'Activity' },
+  { href: '/accounts', label: 'Accounts', roles: ['admin'] },
+];
+
+const isCurrent = (href: string, path: string | undefined) =>
+  path !== undefined &&
+  (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+
+/**
+ * The HTML frame of every page. Text children are escaped by Hono JSX; no raw HTML here.
+ * The navigation is a <details> menu: on a phone it opens and closes without JavaScript, on a
+ * wide screen app.css shows its links in a row and hides the toggle.
+ */
 export function Layout(props: LayoutProps) {
   const csrf = props.csrfToken;
+  const account = props.account;
   return (
     <html lang="en">
       <head>
@@ -38,6 +70,10 @@ export function Layout(props: LayoutProps) {
         <meta name="htmx-config" content={HTMX_CONFIG} />
         {csrf === undefined ? null : <meta name="csrf-token" content={csrf} />}
         <title>{`${props.title} · modhook`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/open-props.min.css" />
+        <link rel="stylesheet" href="/static/normalize.min.css" />
+        <link rel="stylesheet" href="/static/buttons.min.css" />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/sse.js" defer></script>
@@ -46,31 +82,37 @@ export function Layout(props: LayoutProps) {
       <body hx-headers={csrf === undefined ? undefined : JSON.stringify({ [CSRF_HEADER]: csrf })}>
         <header class="site-header">
           <a class="brand" href="/">
+            <img src="/static/favicon.svg" alt="" width="24" height="24" />
             modhook
           </a>
-          {props.account ? (
-            <nav class="site-nav">
-              <a href="/">Queue</a>
-              <a href="/messages">Messages</a>
-              {props.account.role !== 'moderator' ? <a href="/audit">Audit log</a> : null}
-              <a href="/rules">Rules</a>
-              {props.account.role === 'admin' ? <a href="/sources">Sources</a> : null}
-              <a href="/channels">Channels</a>
-              {props.account.role === 'admin' ? <a href="/displays">Displays</a> : null}
-              <a href="/activity">Activity</a>
-              {props.account.role === 'admin' ? <a href="/accounts">Accounts</a> : null}
-            </nav>
-          ) : null}
-          {props.account && csrf !== undefined ? (
-            <div class="account">
-              <span>
-                Signed in as <strong>{props.account.username}</strong> ({props.account.role})
-              </span>
-              <form method="post" action="/logout">
-                <CsrfField token={csrf} />
-                <button type="submit">Sign out</button>
-              </form>
-            </div>
+          {account ? (
+            <details class="site-menu">
+              <summary>Menu</summary>
+              <div class="menu-body">
+                <nav
+                  class="site-nav"
+                  aria-label="Sections"
+                  data-current={SECTIONS.find((s) => isCurrent(s.href, props.path))?.href}
+                >
+                  {SECTIONS.filter(
+                    (s) => s.roles === undefined || s.roles.includes(account.role),
+                  ).map((s) => (
+                    <a href={s.href}>{s.label}</a>
+                  ))}
+                </nav>
+                {csrf !== undefined ? (
+                  <div class="account">
+                    <span class="who">
+                      Signed in as <strong>{account.username}</strong> ({account.role})
+                    </span>
+                    <form method="post" action="/logout">
+                      <CsrfField token={csrf} />
+                      <button type="submit">Sign out</button>
+                    </form>
+                  </div>
+                ) : null}
+              </div>
+            </details>
           ) : null}
         </header>
         <main>{props.children}</main>

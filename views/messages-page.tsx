@@ -6,7 +6,8 @@ import type {
 import { MESSAGE_STATES } from '../src/messages/list-messages.ts';
 import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
 import { countOf } from './components/count-of.ts';
-import { linkWith, NewerOlderPager } from './components/list-controls.tsx';
+import { ExportLinks } from './components/export-links.tsx';
+import { NewerOlderPager } from './components/list-controls.tsx';
 import { isoTime, When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 
@@ -105,9 +106,7 @@ export function MessageListView(props: {
         </label>
         <button type="submit">Filter</button>
         {props.query === '' ? null : <a href="/messages">Clear filters</a>}
-        <a class="export" href={linkWith('/export/messages.csv', props.query)} download>
-          Export CSV
-        </a>
+        <ExportLinks query={props.query} />
       </form>
       {props.rows.length === 0 ? <p class="empty">No messages match.</p> : null}
       <table class="messages">
@@ -123,18 +122,18 @@ export function MessageListView(props: {
         <tbody>
           {props.rows.map((r) => (
             <tr>
-              <td>
+              <td data-label="Sent">
                 <When at={r.sentAt} />
               </td>
-              <td class="screen-name">
+              <td data-label="Sender" class="screen-name">
                 <UserText text={r.screenName} />
               </td>
-              <td>
+              <td data-label="Message">
                 <a href={`/messages/${r.id}`} class="chat-text">
                   <UserText text={r.text || '(empty message)'} />
                 </a>
               </td>
-              <td>
+              <td data-label="Channel">
                 <a
                   href={`/messages?channel=${encodeURIComponent(r.channelExternalId)}`}
                   title={r.channelExternalId}
@@ -147,7 +146,7 @@ export function MessageListView(props: {
                   </div>
                 ) : null}
               </td>
-              <td>
+              <td data-label="State">
                 {r.state}
                 {r.openFlags > 0 ? ` · ${countOf(r.openFlags, 'open flag')}` : ''}
               </td>

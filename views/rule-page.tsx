@@ -429,16 +429,16 @@ export function VersionHistory(props: { versions: VersionEntry[] }) {
       <tbody>
         {props.versions.map((v) => (
           <tr class="version" data-version={v.version}>
-            <td>{v.version}</td>
-            <td>
+            <td data-label="Version">{v.version}</td>
+            <td data-label="Time">
               <When at={v.createdAt} />
             </td>
-            <td>{actorName(v.actor)}</td>
-            <td>{v.changes.join('; ')}</td>
-            <td>
+            <td data-label="By">{actorName(v.actor)}</td>
+            <td data-label="Changed">{v.changes.join('; ')}</td>
+            <td data-label="Settings">
               <code>{v.settingsJson}</code>
             </td>
-            <td>
+            <td data-label="Scope">
               <code>{v.scopeJson}</code>
             </td>
           </tr>

@@ -50,7 +50,7 @@ export function RulesPageView(props: { rules: RuleRowView[]; canEdit: boolean })
         <tbody>
           {props.rules.map((r) => (
             <tr class={r.enabled ? 'rule enabled' : 'rule disabled'} data-rule-id={r.id}>
-              <td>
+              <td data-label="Name">
                 <a href={`/rules/${r.id}`}>{r.name}</a>
                 {r.problem ? (
                   <>
@@ -61,15 +61,17 @@ export function RulesPageView(props: { rules: RuleRowView[]; canEdit: boolean })
                   </>
                 ) : null}
               </td>
-              <td>{r.kind}</td>
-              <td>
+              <td data-label="Kind">{r.kind}</td>
+              <td data-label="Severity">
                 <span class={`badge ${r.severity}`}>{r.severity}</span>
               </td>
-              <td>{r.action}</td>
-              <td>{r.enabled ? 'yes' : 'no'}</td>
-              <td>{r.version}</td>
-              <td class="hits">{r.stats.hits}</td>
-              <td class="precision-cell">
+              <td data-label="Action">{r.action}</td>
+              <td data-label="Enabled">{r.enabled ? 'yes' : 'no'}</td>
+              <td data-label="Version">{r.version}</td>
+              <td data-label="Hits (24 h)" class="hits">
+                {r.stats.hits}
+              </td>
+              <td data-label="Precision" class="precision-cell">
                 <PrecisionText stats={r.stats} />
               </td>
             </tr>

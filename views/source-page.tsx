@@ -4,6 +4,7 @@ import type { SourceSummary } from '../src/sources/list-sources.ts';
 import { countOf } from './components/count-of.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { NoticeLine, type Notice } from './components/notice.tsx';
+import { ExportLinks } from './components/export-links.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
 import { CopyField, SetupSteps } from './source-setup.tsx';
@@ -96,6 +97,10 @@ export function SourcePageView(props: SourcePageProps) {
         ]
           .filter((part) => part !== null)
           .join(' · ')}
+      </p>
+      <p class="source-links">
+        <a href={`/messages?${new URLSearchParams({ source: source.id })}`}>Its messages</a>{' '}
+        <ExportLinks query={`?${new URLSearchParams({ source: source.id })}`} />
       </p>
       <CopyField
         id="source-url"
@@ -205,11 +210,11 @@ export function SecretsPanel(props: SecretsPanelProps) {
         <tbody>
           {props.secrets.map((k) => (
             <tr class={`secret ${k.active ? 'active' : 'expired'}`} data-secret-id={k.id}>
-              <td>{`#${k.id}`}</td>
-              <td>
+              <td data-label="Secret">{`#${k.id}`}</td>
+              <td data-label="Created">
                 <When at={k.createdAt} />
               </td>
-              <td>
+              <td data-label="Expires">
                 {k.expiresAt === null ? (
                   'never'
                 ) : (
@@ -219,7 +224,9 @@ export function SecretsPanel(props: SecretsPanelProps) {
                   </>
                 )}
               </td>
-              <td>{k.lastMatchedAt === null ? 'never' : <When at={k.lastMatchedAt} />}</td>
+              <td data-label="Last matched">
+                {k.lastMatchedAt === null ? 'never' : <When at={k.lastMatchedAt} />}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -302,18 +309,18 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
         <tbody>
           {props.rows.map((d) => (
             <tr class={`delivery ${d.outcome}`} data-delivery-id={d.id}>
-              <td>
+              <td data-label="Time">
                 <When at={d.receivedAt} />
               </td>
-              <td>{d.kind}</td>
-              <td>
+              <td data-label="Kind">{d.kind}</td>
+              <td data-label="Outcome">
                 {d.hasBody ? (
                   <a href={link({ ...base, body: String(d.id) })}>{d.outcome}</a>
                 ) : (
                   d.outcome
                 )}
               </td>
-              <td class="reason">
+              <td data-label="Reason" class="reason">
                 {d.reason === null ? (
                   d.outcome === 'duplicate' ? (
                     'duplicate'
@@ -331,10 +338,10 @@ function Deliveries(props: SourcePageProps['deliveries'] & { path: string }) {
                   </div>
                 ) : null}
               </td>
-              <td>{d.status}</td>
-              <td>{d.size === null ? '' : `${d.size} B`}</td>
-              <td>{`${d.latencyMs.toFixed(1)} ms`}</td>
-              <td>{d.secretId === null ? '' : `#${d.secretId}`}</td>
+              <td data-label="Status">{d.status}</td>
+              <td data-label="Size">{d.size === null ? '' : `${d.size} B`}</td>
+              <td data-label="Latency">{`${d.latencyMs.toFixed(1)} ms`}</td>
+              <td data-label="Secret">{d.secretId === null ? '' : `#${d.secretId}`}</td>
             </tr>
           ))}
         </tbody>

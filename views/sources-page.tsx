@@ -78,17 +78,17 @@ export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string
         <tbody>
           {props.sources.map((s) => (
             <tr class={`source ${s.status}`}>
-              <td>
+              <td data-label="Name">
                 <a href={`/sources/${encodeURIComponent(s.id)}`}>{s.name}</a>
               </td>
-              <td>{s.kind}</td>
-              <td>
+              <td data-label="Kind">{s.kind}</td>
+              <td data-label="Status">
                 <span class={`badge status-${s.status}`}>{s.status}</span>
               </td>
-              <td>
+              <td data-label="Webhook URL">
                 <code>{webhookUrl(props.publicUrl, s.id)}</code>
               </td>
-              <td>
+              <td data-label="Secrets">
                 {s.activeSecrets} active
                 {s.nextSecretExpiry === null ? null : (
                   <div class="muted">
@@ -96,12 +96,14 @@ export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string
                   </div>
                 )}
               </td>
-              <td>{s.lastDeliveryAt === null ? 'never' : <When at={s.lastDeliveryAt} />}</td>
-              <td>
+              <td data-label="Last delivery">
+                {s.lastDeliveryAt === null ? 'never' : <When at={s.lastDeliveryAt} />}
+              </td>
+              <td data-label="Accepted">
                 {s.acceptedDeliveries}
                 <DeliveryExtras source={s} />
               </td>
-              <td>{s.rejectedDeliveries}</td>
+              <td data-label="Rejected">{s.rejectedDeliveries}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { auditSenders } from '../audit/audit-senders.ts';
 import { readAudit } from '../audit/read-audit.ts';
 import { AuditPageView } from '../../views/audit-page.tsx';
 import type { AppEnv } from './app-env.ts';
@@ -23,12 +24,21 @@ export const auditRoutes = new Hono<AppEnv>().get(
   (c) => {
     const { target_type, target, page, ...rest } = parseQuery(AuditQuery, c);
     const filters = { ...rest, targetType: target_type, targetId: target };
-    const result = readAudit(c.var.deps.db, filters, page ?? 1);
+    const { db } = c.var.deps;
+    const result = readAudit(db, filters, page ?? 1);
+    // A sender target is an internal id; its link filters /messages by the sender's own id.
+    const senders = auditSenders(
+      db,
+      result.rows.filter((r) => r.targetType === 'sender').map((r) => r.targetId),
+    );
     return c.render(
-      <AuditPageView {...result} filters={filters} query={new URL(c.req.url).search} />,
-      {
-        title: 'Audit log',
-      },
+      <AuditPageView
+        {...result}
+        senders={senders}
+        filters={filters}
+        query={new URL(c.req.url).search}
+      />,
+      { title: 'Audit log' },
     );
   },
 );

@@ -16,7 +16,12 @@ declare module 'hono' {
 export const pageRenderer = jsxRenderer(({ children, title }, c) => {
   const { session, csrfToken } = (c as Context<AppEnv>).var;
   return (
-    <Layout title={title} account={session?.account ?? null} csrfToken={csrfToken}>
+    <Layout
+      title={title}
+      account={session?.account ?? null}
+      csrfToken={csrfToken}
+      path={c.req.path}
+    >
       {children}
     </Layout>
   );

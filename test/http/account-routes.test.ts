@@ -101,10 +101,12 @@ describe('GET /accounts', () => {
     const res = await page(h, '/accounts', b);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toMatch(/<td>bea<\/td><td>auditor<\/td><td>disabled<\/td>/);
+    expect(html).toMatch(
+      /<td data-label="Username">bea<\/td><td data-label="Role">auditor<\/td><td data-label="Status">disabled<\/td>/,
+    );
     expect(html).toContain('<span class="muted"> (you)</span>');
     expect(html).toContain('2026-05-01 12:40:00 UTC');
-    expect(html).toContain('<td>never</td>');
+    expect(html).toContain('<td data-label="Last sign-in">never</td>');
     expect(html).toContain('href="/accounts"');
     expectNoSecrets(h, html);
   });

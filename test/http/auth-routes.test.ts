@@ -166,6 +166,7 @@ describe('requireRole', () => {
       '/setup',
       '/reset',
       '/static/:file',
+      '/favicon.ico',
       '/hooks',
       '/healthz',
       '/display',

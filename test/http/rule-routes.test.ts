@@ -269,9 +269,9 @@ describe('the rules screens', () => {
     const b = await signedIn(h, 'moderator');
     const { html } = await page(h, b, '/rules');
     const row = (id: number) => html.slice(html.indexOf(`data-rule-id="${id}"`)).split('</tr>')[0]!;
-    expect(row(spam)).toContain('<td class="hits">3</td>');
+    expect(row(spam)).toContain('<td data-label="Hits (24 h)" class="hits">3</td>');
     expect(row(spam)).toContain('75% <span class="muted">(3 rejected, 1 approved)</span>');
-    expect(row(quiet)).toContain('<td class="hits">0</td>');
+    expect(row(quiet)).toContain('<td data-label="Hits (24 h)" class="hits">0</td>');
     expect(row(quiet)).toContain('n/a');
     expect(html).not.toContain('href="/rules/new"'); // a moderator reads only
     const one = await page(h, b, `/rules/${spam}`);

@@ -59,7 +59,9 @@ describe('the sources list', () => {
     const html = await (await get(h, '/sources', b)).text();
     expect(html).toContain(`https://mod.example.org/hooks/${id}`);
     expect(html).toContain('class="source active"');
-    expect(html).toMatch(/<td>1<\/td><td>1<\/td><\/tr>/); // 1 accepted, 1 rejected
+    expect(html).toMatch(
+      /<td data-label="Accepted">1<\/td><td data-label="Rejected">1<\/td><\/tr>/,
+    ); // 1 accepted, 1 rejected
     expect(html).toContain('id="new-source"');
     expect(html).not.toContain(SECRET);
   });
@@ -194,7 +196,9 @@ describe('rotating a secret', () => {
     const page = await (await get(h, `/sources/${id}`, b)).text();
     for (const k of [old!, fresh!]) {
       expect(page).toMatch(
-        new RegExp(`data-secret-id="${k.id}">.*?<td><time[^>]*>[^<]*</time></td></tr>`),
+        new RegExp(
+          `data-secret-id="${k.id}">.*?<td data-label="Last matched"><time[^>]*>[^<]*</time></td></tr>`,
+        ),
       );
       expect(page).not.toContain(k.secret);
     }
@@ -360,7 +364,7 @@ describe('the deliveries list', () => {
     await send(h, id);
     const b = await signedIn(h, 'admin');
     const html = await (await get(h, `/sources/${id}`, b)).text();
-    expect(html).toContain(`<td class="reason">${words}`);
+    expect(html).toContain(`<td data-label="Reason" class="reason">${words}`);
   });
 
   it('names the field of a schema error, and the secret that matched', async () => {
@@ -371,7 +375,7 @@ describe('the deliveries list', () => {
     const b = await signedIn(h, 'admin');
     const html = await (await get(h, `/sources/${id}`, b)).text();
     expect(html).toMatch(/schema error[^]*message_id/);
-    expect(html).toContain(`<td>#${secretsOf(h, id)[0]!.id}</td>`);
+    expect(html).toContain(`<td data-label="Secret">#${secretsOf(h, id)[0]!.id}</td>`);
     expect(html).toContain('Rejected requests, all time');
   });
 });

@@ -108,8 +108,8 @@ export function BarChart(props: BarChartProps) {
           <tbody>
             {values.map((value, i) => (
               <tr>
-                <td>{bucketSpan(window, i)}</td>
-                <td>{value}</td>
+                <td data-label="When">{bucketSpan(window, i)}</td>
+                <td data-label={props.unit}>{value}</td>
               </tr>
             ))}
           </tbody>
