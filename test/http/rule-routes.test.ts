@@ -228,7 +228,7 @@ describe('the rules screens', () => {
     expect(html).toContain('data-version="1"');
     expect(html).toContain('severity: low → high; settings');
     // Who made the version, by name (the stored actor is account:<name>).
-    expect(html).toContain(`<td>${b.username}</td>`);
+    expect(html).toContain(`<td data-label="By">${b.username}</td>`);
     expect(html).not.toContain(`account:${b.username}`);
     expect(html.indexOf('data-version="2"')).toBeLessThan(html.indexOf('data-version="1"'));
     expect(auditRows(h).at(-1)).toMatchObject({ action: 'rule.edit', target_id: String(id) });
