@@ -39,6 +39,7 @@ export function Layout(props: LayoutProps) {
         {csrf === undefined ? null : <meta name="csrf-token" content={csrf} />}
         <title>{`${props.title} · modhook`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href="/static/queue.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/sse.js" defer></script>
         <script src="/static/app.js" defer></script>

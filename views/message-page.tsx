@@ -3,7 +3,8 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
-import { NoticeLine, type Notice } from './components/notice.tsx';
+import type { Notice } from './components/notice.tsx';
+import { NoticeArea, NoticeItem } from './components/decision-notice.tsx';
 import {
   SIMILAR_ACTIONS,
   SimilarActions,
@@ -21,6 +22,8 @@ export type MessageView = {
   next: string;
   /** Shown after a change: what happened. */
   notice?: Notice;
+  /** The outcome of the decision that led here (the previous item's, with Undo). */
+  decided?: unknown;
 };
 
 /** One message for review, in its context. Every text on it is chat text: escaped. */
@@ -40,14 +43,25 @@ export function MessagePageView(props: MessageView) {
   );
   const pending = item.flags.some((f) => f.status === 'open' && f.origin === 'pending');
   return (
-    <section class="message-page" data-page="message" data-message-id={m.id}>
+    <section
+      class="message-page"
+      data-page="message"
+      data-message-id={m.id}
+      hx-ext="sse"
+      sse-connect="/events"
+    >
       <p>
         <a href="/">← Queue</a> ·{' '}
         <a href={`/messages?channel=${encodeURIComponent(m.channelExternalId)}`}>
           Channel timeline
         </a>
       </p>
-      <NoticeLine notice={props.notice} context={{ decisions: item.decisions }} />
+      <NoticeArea>
+        {props.decided}
+        {props.notice ? (
+          <NoticeItem notice={props.notice} context={{ decisions: item.decisions }} />
+        ) : null}
+      </NoticeArea>
       <h1>
         Message by <UserText class="screen-name" text={m.screenName || '(no name)'} />
       </h1>

@@ -10,7 +10,7 @@ import { DecisionForm } from './components/decision-form.tsx';
 import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
-import { noticeText, type Notice, type NoticeContext } from './components/notice.tsx';
+import { NoticeArea } from './components/decision-notice.tsx';
 import { SimilarActions } from './components/similar-actions.tsx';
 import { UserText } from './components/user-text.tsx';
 import { ago } from './components/when.tsx';
@@ -27,6 +27,8 @@ export type QueueView = {
   publicUrl: string;
   /** The moderator's share of the queue (remembered in a cookie, so live refreshes keep it). */
   share: QueueShare;
+  /** Shown in the notice area on arrival (the outcome of a decision posted without JS). */
+  decided?: unknown;
 };
 
 /** The bands a moderator can take: 1 of 2 … 4 of 4. */
@@ -55,7 +57,7 @@ function languageOptions(queue: QueuePage, chosen: (string | undefined)[]) {
 export function QueuePageView(props: QueueView) {
   const f = props.filters;
   return (
-    <section class="queue-page" data-page="queue">
+    <section class="queue-page" data-page="queue" hx-ext="sse" sse-connect="/events">
       <h1>Review queue</h1>
       <p class="notice">
         Decisions are kept in modhook and shape its display feed; they delete nothing on the chat
@@ -134,10 +136,10 @@ export function QueuePageView(props: QueueView) {
         </a>
       </form>
       <ShareForm {...props} />
+      <NoticeArea>{props.decided}</NoticeArea>
+      {props.canDecide ? <BulkForm csrfToken={props.csrfToken} /> : null}
       <div
         id="queue"
-        hx-ext="sse"
-        sse-connect="/events"
         hx-get={`/queue/list${props.query}`}
         hx-trigger="sse:review, every 15s"
         hx-swap="innerHTML"
@@ -293,6 +295,16 @@ export function QueueRow(props: {
       tabindex={-1}
     >
       <div class="row-head">
+        {props.canDecide ? (
+          <input
+            type="checkbox"
+            class="pick"
+            form="bulk"
+            name="m"
+            value={`${item.messageId}:${item.decisionId ?? ''}`}
+            aria-label="Tick for a batch decision (x)"
+          />
+        ) : null}
         {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
         {item.pending ? <span class="badge pending">pending</span> : null}
         <a class="open-item" href={`/messages/${item.messageId}`}>
@@ -328,40 +340,56 @@ export function QueueRow(props: {
           messageId={item.messageId}
           basis={item.decisionId}
           csrfToken={props.csrfToken}
-          target="closest .queue-row"
+          target="#notices"
+          swap="afterbegin"
+          noteHidden
         />
       ) : null}
       {props.canDecide && item.pending ? (
         <SimilarActions
           messageId={item.messageId}
           csrfToken={props.csrfToken}
-          target="closest .queue-row"
+          target="#notices"
+          swap="afterbegin"
         />
       ) : null}
     </li>
   );
 }
 
-/** What replaces a row once decided: who decided what, or that a stronger decision stands. */
-export function DecidedRow(props: {
-  messageId: number;
-  text: string;
-  notice: Notice;
-  /** The message's decisions, which a superseded notice names the standing one from. */
-  context?: NoticeContext;
-  superseded: boolean;
-}) {
+/** A decided row leaving the list at once (htmx out-of-band), before the live refresh. */
+export function RowGone(props: { messageId: number }) {
+  return <li id={`item-${props.messageId}`} hx-swap-oob="delete"></li>;
+}
+
+/**
+ * Deciding several rows at once: each row's tick box belongs to this form (`form="bulk"`), so
+ * it works without JavaScript too; x ticks the selected row and a, h or r then decide them all.
+ */
+function BulkForm(props: { csrfToken: string }) {
   return (
-    <li
-      class={`queue-row decided${props.superseded ? ' superseded' : ''}`}
-      data-message-id={props.messageId}
-      data-decided="true"
+    <form
+      id="bulk"
+      class="bulk"
+      method="post"
+      action="/queue/decide"
+      hx-post="/queue/decide"
+      hx-target="#notices"
+      hx-swap="afterbegin"
     >
-      <p role="status">{noticeText(props.notice, props.context)}</p>
-      <p class="text muted">
-        <UserText class="chat-text" text={props.text} />
-      </p>
-    </li>
+      <CsrfField token={props.csrfToken} />
+      <span class="bulk-count" aria-live="polite">
+        Ticked: <strong>0</strong>
+      </span>
+      {(['approve', 'highlight', 'reject'] as const).map((verdict) => (
+        <button type="submit" name="verdict" value={verdict} class={`verdict ${verdict}`}>
+          {verdict[0]!.toUpperCase() + verdict.slice(1)} ticked
+        </button>
+      ))}
+      <button type="button" class="bulk-clear">
+        Clear
+      </button>
+    </form>
   );
 }
 

@@ -28,6 +28,7 @@ export function SimilarActions(props: {
   messageId: number;
   csrfToken: string;
   target: string;
+  swap?: string;
   back?: string;
 }) {
   return (
@@ -41,7 +42,7 @@ export function SimilarActions(props: {
             action={action}
             hx-post={action}
             hx-target={props.target}
-            hx-swap="outerHTML"
+            hx-swap={props.swap ?? 'outerHTML'}
             hx-confirm={a.confirm}
             hx-vals={JSON.stringify({ confirmed: '1' })}
           >
