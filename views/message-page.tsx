@@ -1,4 +1,5 @@
 import type { MessageInContext } from '../src/moderation/message-in-context.ts';
+import { ChannelName } from './components/channel-name.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
@@ -66,8 +67,9 @@ export function MessagePageView(props: MessageView) {
         Message by <UserText class="screen-name" text={m.screenName || '(no name)'} />
       </h1>
       <p class="meta">
-        <When at={m.sentAt} /> · <UserText text={m.channelLabel ?? m.channelExternalId} /> ·{' '}
-        {m.sourceName} · state <strong class={`state ${m.state}`}>{m.state}</strong>
+        <When at={m.sentAt} /> ·{' '}
+        <ChannelName label={m.channelLabel} externalId={m.channelExternalId} /> · {m.sourceName} ·
+        state <strong class={`state ${m.state}`}>{m.state}</strong>
         {pending ? (
           <>
             {' '}

@@ -5,6 +5,7 @@ import {
   type QueuePage,
   type QueueShare,
 } from '../src/moderation/review-queue.ts';
+import { ChannelName } from './components/channel-name.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
 import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
@@ -294,64 +295,74 @@ export function QueueRow(props: {
       data-pending={item.pending ? (item.pendingOnly ? 'only' : 'flagged') : undefined}
       tabindex={-1}
     >
-      <div class="row-head">
-        {props.canDecide ? (
-          <input
-            type="checkbox"
-            class="pick"
-            form="bulk"
-            name="m"
-            value={`${item.messageId}:${item.decisionId ?? ''}`}
-            aria-label="Tick for a batch decision (x)"
-          />
-        ) : null}
-        {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
-        {item.pending ? <span class="badge pending">pending</span> : null}
-        <a class="open-item" href={`/messages/${item.messageId}`}>
-          <strong class="screen-name">
-            <UserText text={item.screenName || '(no name)'} />
-          </strong>
-        </a>
-        <span class="where">
-          in <UserText text={item.channelLabel ?? item.channelExternalId} /> · {item.sourceName}
-        </span>
-        {item.language ? (
-          <span class="language" title={languageName(item.language)}>
-            {item.language}
-          </span>
-        ) : null}
-        <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span>
-        {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
-          <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
-        ) : null}
-      </div>
-      <p class="text">
-        <HighlightedText text={item.text} spans={spans} />
-      </p>
-      <ul class="flag-reasons">
-        {item.flags.map((f) => (
-          <li>
-            <span class={`badge ${f.severity}`}>{f.origin}</span> <UserText text={f.reason} />
-          </li>
-        ))}
-      </ul>
       {props.canDecide ? (
-        <DecisionForm
-          messageId={item.messageId}
-          basis={item.decisionId}
-          csrfToken={props.csrfToken}
-          target="#notices"
-          swap="afterbegin"
-          noteHidden
+        <input
+          type="checkbox"
+          class="pick"
+          form="bulk"
+          name="m"
+          value={`${item.messageId}:${item.decisionId ?? ''}`}
+          aria-label="Tick for a batch decision (x)"
         />
       ) : null}
-      {props.canDecide && item.pending ? (
-        <SimilarActions
-          messageId={item.messageId}
-          csrfToken={props.csrfToken}
-          target="#notices"
-          swap="afterbegin"
-        />
+      <div class="row-head">
+        <span class="who">
+          {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
+          {item.pending ? <span class="badge pending">pending</span> : null}
+          <a class="open-item" href={`/messages/${item.messageId}`}>
+            <strong class="screen-name">
+              <UserText text={item.screenName || '(no name)'} />
+            </strong>
+          </a>
+          {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
+            <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
+          ) : null}
+        </span>
+        <span class="where">
+          <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span> · in{' '}
+          <ChannelName label={item.channelLabel} externalId={item.channelExternalId} /> ·{' '}
+          {item.sourceName}
+          {item.language ? (
+            <>
+              {' · '}
+              <span class="language" title={languageName(item.language)}>
+                {item.language}
+              </span>
+            </>
+          ) : null}
+        </span>
+      </div>
+      <div class="row-body">
+        <p class="text">
+          <HighlightedText text={item.text} spans={spans} />
+        </p>
+        <ul class="flag-reasons">
+          {item.flags.map((f) => (
+            <li>
+              <span class={`badge ${f.severity}`}>{f.origin}</span> <UserText text={f.reason} />
+            </li>
+          ))}
+        </ul>
+      </div>
+      {props.canDecide ? (
+        <div class="row-actions">
+          <DecisionForm
+            messageId={item.messageId}
+            basis={item.decisionId}
+            csrfToken={props.csrfToken}
+            target="#notices"
+            swap="afterbegin"
+            noteHidden
+          />
+          {item.pending ? (
+            <SimilarActions
+              messageId={item.messageId}
+              csrfToken={props.csrfToken}
+              target="#notices"
+              swap="afterbegin"
+            />
+          ) : null}
+        </div>
       ) : null}
     </li>
   );

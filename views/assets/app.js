@@ -13,6 +13,31 @@
   /** Rows ticked for a batch decision (x), by message id. */
   const picked = new Set();
   const MAX_NOTICES = 5;
+  /** Rows whose whole text the moderator opened ("show more"), by message id. */
+  const expanded = new Set();
+
+  /** A "show more" button under each text cut short; the choice survives refreshes. */
+  function showMoreButtons() {
+    for (const text of document.querySelectorAll('.queue-row .text')) {
+      const row = text.closest('.queue-row');
+      const id = row.dataset.messageId;
+      row.classList.toggle('expanded', expanded.has(id));
+      const cut = text.scrollHeight > text.clientHeight + 2;
+      let button = row.querySelector('button.show-more');
+      if (!cut && !expanded.has(id)) {
+        button?.remove();
+        continue;
+      }
+      if (!button) {
+        button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'show-more';
+        text.after(button);
+      }
+      button.textContent = expanded.has(id) ? 'show less' : 'show more';
+      button.setAttribute('aria-expanded', String(expanded.has(id)));
+    }
+  }
 
   /** Selects `row`; `scroll` brings it into view (moves, not refreshes: never jump the page). */
   function select(row, scroll = false) {
@@ -187,6 +212,14 @@
       dismiss.closest('.notice-item')?.remove();
       return;
     }
+    const more = event.target.closest?.('.queue-row button.show-more');
+    if (more) {
+      const id = more.closest('.queue-row').dataset.messageId;
+      if (expanded.has(id)) expanded.delete(id);
+      else expanded.add(id);
+      showMoreButtons();
+      return;
+    }
     if (event.target.closest?.('.bulk-clear')) {
       picked.clear();
       showPicks();
@@ -271,6 +304,7 @@
     for (const id of picked) if (!ids.includes(id)) picked.delete(id);
     showPicks();
     trimNotices();
+    showMoreButtons();
   }
 
   // Undo is offered for a while (src/moderation/undo-decision.ts); past it, its button goes.
@@ -286,5 +320,7 @@
     // The item view's decision bar is selected from the start; the queue's first row too.
     select(rows().find((r) => r.classList.contains('selected')) ?? rows()[0]);
     order = rows().map((r) => r.dataset.messageId);
+    showPicks();
+    showMoreButtons();
   });
 })();
