@@ -422,15 +422,20 @@ export function HelpDialog() {
           <kbd>s</kbd> / <kbd>b</kbd>
         </dt>
         <dd>
-          reject similar / block similar: the selected pending item and its look-alikes (asks first)
+          reject similar / block look-alikes (a text pattern, not the sender): the selected pending
+          item and its look-alikes (asks first)
         </dd>
         <dt>
           <kbd>n</kbd>
         </dt>
         <dd>
-          write a note for the selected item; Esc returns to the list, then a, h or r decides with
-          it
+          write a note for the selected item; Enter never decides: Esc returns to the list, then a,
+          h or r decides with it
         </dd>
+        <dt>
+          <kbd>x</kbd>
+        </dt>
+        <dd>tick the selected item; a, h or r then decide every ticked item at once</dd>
         <dt>
           <kbd>Enter</kbd>
         </dt>

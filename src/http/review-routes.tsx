@@ -8,7 +8,11 @@ import { readDecisionOutcomes } from '../moderation/decision-outcomes.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
 import { MAX_UNDO, undoDecisions, type UndoRefusal } from '../moderation/undo-decision.ts';
 import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
-import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-status.ts';
+import {
+  getSenderName,
+  SENDER_STATUSES,
+  setSenderStatus,
+} from '../moderation/set-sender-status.ts';
 import { blockSimilar } from '../premod/block-similar.ts';
 import { rejectSimilar } from '../premod/reject-similar.ts';
 import { DomainError } from '../errors.ts';
@@ -19,7 +23,11 @@ import {
   NoticeItem,
   outcomesKey,
 } from '../../views/components/decision-notice.tsx';
-import { MessagePageView, SimilarConfirmPage } from '../../views/message-page.tsx';
+import {
+  MessagePageView,
+  SenderBlockConfirmPage,
+  SimilarConfirmPage,
+} from '../../views/message-page.tsx';
 import { MessagesPageView } from '../../views/messages-page.tsx';
 import { QueueList, QueuePageView, RowGone, type QueueView } from '../../views/queue-page.tsx';
 import type { AppEnv } from './app-env.ts';
@@ -390,11 +398,20 @@ export const reviewRoutes = new Hono<AppEnv>()
       );
     }
     const known = status as (typeof SENDER_STATUSES)[number];
-    setSenderStatus(
-      c.var.deps,
-      { senderId: itemIdOf(c), status: known },
-      accountActor(c.var.session!.account),
-    );
     const back = localPath(textField(form, 'back') || '/');
-    return c.redirect(withDone(back, notice('sender-status', known)), 303);
+    const senderId = itemIdOf(c);
+    if (known === 'blocked' && textField(form, 'confirmed') !== '1') {
+      // Posted without JavaScript, where htmx could not ask: ask on a page first.
+      return c.render(
+        <SenderBlockConfirmPage
+          senderId={senderId}
+          screenName={getSenderName(c.var.deps, senderId)}
+          csrfToken={c.var.csrfToken}
+          back={back}
+        />,
+        { title: 'Confirm' },
+      );
+    }
+    setSenderStatus(c.var.deps, { senderId, status: known }, accountActor(c.var.session!.account));
+    return goTo(c, withDone(back, notice('sender-status', known)));
   });

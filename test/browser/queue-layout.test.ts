@@ -110,6 +110,16 @@ describe.skipIf(!chromiumAvailable)('the queue layout in a real browser', () => 
     const whole = await first.locator('.text').evaluate((e) => e.clientHeight);
     expect(whole).toBeGreaterThan(cut);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(1366);
+    await page.goto(`${server.url}/messages/${firstId}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'item-1366.png'), fullPage: true });
+    expect(await page.evaluate('window.scrollY')).toBe(0);
+    // The sender panel sits beside the message, not below it.
+    const [main, sender] = await Promise.all([
+      page.locator('.item-main').boundingBox(),
+      page.locator('.sender-panel').boundingBox(),
+    ]);
+    expect(sender!.x).toBeGreaterThan(main!.x + main!.width - 1);
+    expect(sender!.y).toBeLessThan(main!.y + 200);
     await page.context().close();
   }, 60_000);
 

@@ -179,6 +179,12 @@ describe('the item view', () => {
     expect(html).toMatch(/matched <q><bdi>x@example.org<\/bdi><\/q> at \d+–\d+/);
     expect(html).toContain('1 messages · 0 rejected');
     expect(html).toContain('class="sender-status"');
+    // Context lines carry their times; the current flag is not repeated as a previous one.
+    expect(html).toMatch(/<time datetime="2026-05-01T12:00:06.000Z"[^>]*>12:00:06<\/time>/);
+    expect(html).toContain('<h3>Previous flags</h3><ul></ul>');
+    // The two blocks cannot be confused, and both ask first.
+    expect(html).toContain('Block sender');
+    expect(html).toMatch(/class="sender-block"[^>]*hx-confirm="Block this sender\?/);
   });
 
   it('decides and goes on to the next item without JavaScript', async () => {
@@ -215,10 +221,20 @@ describe('the item view', () => {
         id: number;
       }
     ).id;
-    const status = await postForm(
+    // Blocking asks first (a page, without JavaScript), then blocks once confirmed.
+    const asked = await postForm(
       h,
       `/senders/${senderId}/status`,
       { _csrf: b.csrfToken, status: 'blocked', back: `/messages/${id}` },
+      { cookie: b.cookie },
+    );
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('Block sender?');
+    expect(h.count('audit_log', "action = 'sender.set_status'")).toBe(0);
+    const status = await postForm(
+      h,
+      `/senders/${senderId}/status`,
+      { _csrf: b.csrfToken, status: 'blocked', confirmed: '1', back: `/messages/${id}` },
       { cookie: b.cookie },
     );
     expect(status.status).toBe(303);

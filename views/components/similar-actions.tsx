@@ -10,7 +10,8 @@ export const SIMILAR_ACTIONS = [
   },
   {
     action: 'block-similar',
-    label: 'Block similar',
+    // A pattern of text, never the sender ("Block sender" is on the item view).
+    label: 'Block look-alikes',
     key: 'b',
     confirm:
       'Reject this message and every pending look-alike, and keep rejecting look-alikes in this channel as they arrive?',
