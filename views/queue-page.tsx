@@ -1,3 +1,4 @@
+import type { QueuePickers } from '../src/moderation/queue-pickers.ts';
 import {
   FLAG_ORIGINS,
   type QueueFilters,
@@ -8,7 +9,8 @@ import {
 import { ChannelName } from './components/channel-name.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
-import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
+import { linkWith } from './components/list-controls.tsx';
+import { isoTime } from './components/when.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
 import { NoticeArea } from './components/decision-notice.tsx';
@@ -24,12 +26,16 @@ export type QueueView = {
   now: number;
   csrfToken: string;
   canDecide: boolean;
+  /** Admins are pointed to Sources and Accounts while the queue is empty. */
+  isAdmin?: boolean;
   /** For the hint on connecting a chat, shown while the queue is empty. */
   publicUrl: string;
   /** The moderator's share of the queue (remembered in a cookie, so live refreshes keep it). */
   share: QueueShare;
   /** Shown in the notice area on arrival (the outcome of a decision posted without JS). */
   decided?: unknown;
+  /** What the filters offer by name (the page only; live refreshes do not need them). */
+  pickers?: QueuePickers;
 };
 
 /** The bands a moderator can take: 1 of 2 … 4 of 4. */
@@ -52,6 +58,83 @@ function languageOptions(queue: QueuePage, chosen: (string | undefined)[]) {
       options.push({ language, count: 0 });
   }
   return options;
+}
+
+/** A date field's value; `until` is exclusive, so its field shows the day before. */
+const dayOf = (ms: number | undefined, until = false) =>
+  ms === undefined ? '' : (isoTime(until ? ms - 1 : ms)?.slice(0, 10) ?? '');
+
+/** Channels by label (or a short id) and source; a chosen channel not listed stays offered. */
+function ChannelPicker(props: { chosen: string | undefined; pickers: QueuePickers | undefined }) {
+  const channels = props.pickers?.channels ?? [];
+  const listed = channels.some((c) => c.externalId === props.chosen);
+  return (
+    <select name="channel" aria-label="Channel">
+      <option value="" selected={props.chosen === undefined}>
+        Any channel
+      </option>
+      {props.chosen !== undefined && !listed ? (
+        <option value={props.chosen} selected>
+          {props.chosen}
+        </option>
+      ) : null}
+      {channels.map((c) => (
+        <option value={c.externalId} selected={c.externalId === props.chosen}>
+          {channelOptionText(c)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** "Main hall (Eventyay)", or "channel 6f1c2b1e… (Eventyay)" without a label. */
+function channelOptionText(c: QueuePickers['channels'][number]): string {
+  const id = Array.from(c.externalId);
+  const name =
+    c.label ?? `channel ${id.length > 12 ? `${id.slice(0, 8).join('')}…` : c.externalId}`;
+  return `${name} (${c.sourceName})`;
+}
+
+function RulePicker(props: { chosen: number | undefined; pickers: QueuePickers | undefined }) {
+  const rules = props.pickers?.rules ?? [];
+  return (
+    <select name="rule" aria-label="Rule">
+      <option value="" selected={props.chosen === undefined}>
+        Any rule
+      </option>
+      {props.chosen !== undefined && !rules.some((r) => r.id === props.chosen) ? (
+        <option value={String(props.chosen)} selected>
+          rule #{props.chosen}
+        </option>
+      ) : null}
+      {rules.map((r) => (
+        <option value={String(r.id)} selected={r.id === props.chosen}>
+          {r.name} ({r.open})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function SourcePicker(props: { chosen: string | undefined; pickers: QueuePickers | undefined }) {
+  const sources = props.pickers?.sources ?? [];
+  return (
+    <select name="source" aria-label="Source">
+      <option value="" selected={props.chosen === undefined}>
+        Any source
+      </option>
+      {props.chosen !== undefined && !sources.some((s) => s.id === props.chosen) ? (
+        <option value={props.chosen} selected>
+          {props.chosen}
+        </option>
+      ) : null}
+      {sources.map((s) => (
+        <option value={s.id} selected={s.id === props.chosen}>
+          {s.name}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 /** The review queue: filters, open-item counts, and the live list of flagged messages. */
@@ -79,13 +162,7 @@ export function QueuePageView(props: QueueView) {
           placeholder="Sender"
           aria-label="Sender"
         />
-        <input
-          type="text"
-          name="channel"
-          value={f.channel ?? ''}
-          placeholder="Channel id"
-          aria-label="Channel"
-        />
+        <ChannelPicker chosen={f.channel} pickers={props.pickers} />
         <select name="severity" aria-label="Severity">
           {['', 'high', 'medium', 'low'].map((s) => (
             <option value={s} selected={(f.severity ?? '') === s}>
@@ -110,22 +187,14 @@ export function QueuePageView(props: QueueView) {
             </option>
           ))}
         </select>
-        <input
-          type="text"
-          name="rule"
-          value={f.ruleId === undefined ? '' : String(f.ruleId)}
-          placeholder="Rule id"
-          aria-label="Rule id"
-          size={6}
-        />
-        <input
-          type="text"
-          name="source"
-          value={f.sourceId ?? ''}
-          placeholder="Source id"
-          aria-label="Source id"
-        />
-        <DateRangeInputs since={f.since} until={f.until} />
+        <RulePicker chosen={f.ruleId} pickers={props.pickers} />
+        <SourcePicker chosen={f.sourceId} pickers={props.pickers} />
+        <label class="date">
+          From <input type="date" name="since" value={dayOf(f.since)} />
+        </label>
+        <label class="date">
+          To <input type="date" name="until" value={dayOf(f.until, true)} />
+        </label>
         <button type="submit">Filter</button>
         <a href="/">Clear</a>
         <a
@@ -241,10 +310,28 @@ export function QueueList(props: QueueView) {
       {queue.items.length === 0 ? (
         <div class="empty">
           <p>Nothing waits for review.</p>
+          {props.isAdmin ? (
+            <ul class="muted">
+              <li>
+                Connect a chat room under <a href="/sources">Sources</a>: New source gives the
+                webhook URL and secret to paste into the room's chat settings.
+              </li>
+              <li>
+                To see the queue at work, open a source there and use <b>Send test delivery</b>.
+              </li>
+              <li>
+                Invite more moderators under <a href="/accounts">Accounts</a>.
+              </li>
+            </ul>
+          ) : (
+            <p class="muted">
+              Flagged chat messages appear here as they arrive. An admin connects chat rooms under
+              Sources.
+            </p>
+          )}
           <p class="muted">
-            Chat arrives at <code>{`${props.publicUrl}/hooks/<source id>`}</code>. Register a chat
-            room with <code>npx modhook source add --kind eventyay --name "Main hall"</code> and
-            paste the printed URL and secret into the room's chat webhook settings.
+            Chat arrives at <code>{`${props.publicUrl}/hooks/<source id>`}</code> (from the shell:{' '}
+            <code>npx modhook source add --kind eventyay --name "Main hall"</code>).
           </p>
         </div>
       ) : (

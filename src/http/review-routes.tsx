@@ -6,6 +6,7 @@ import { browseMessages } from '../moderation/browse-messages.ts';
 import { decideMessage, VERDICTS, type Verdict } from '../moderation/decide-message.ts';
 import { readDecisionOutcomes } from '../moderation/decision-outcomes.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
+import { listQueuePickers } from '../moderation/queue-pickers.ts';
 import { MAX_UNDO, undoDecisions, type UndoRefusal } from '../moderation/undo-decision.ts';
 import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
 import {
@@ -122,6 +123,7 @@ function queueView(c: Context<AppEnv>): QueueView {
     now: deps.now(),
     csrfToken,
     canDecide: session!.account.role !== 'auditor',
+    isAdmin: session!.account.role === 'admin',
     publicUrl: deps.config.publicUrl,
     share: filters.share ?? {},
   };
@@ -228,9 +230,14 @@ function decidedAnswer(c: Context<AppEnv>, decisionIds: number[], messageIds: nu
 /** The moderators' screens: queue, item in context, decisions, notes, all messages, live events. */
 export const reviewRoutes = new Hono<AppEnv>()
   .get('/', requireRole(...ROLES), (c) =>
-    c.render(<QueuePageView {...queueView(c)} decided={decidedNotice(c, '/')} />, {
-      title: 'Queue',
-    }),
+    c.render(
+      <QueuePageView
+        {...queueView(c)}
+        decided={decidedNotice(c, '/')}
+        pickers={listQueuePickers(c.var.deps.db)}
+      />,
+      { title: 'Queue' },
+    ),
   )
   .get('/queue/list', requireRole(...ROLES), (c) => c.html(<QueueList {...queueView(c)} />))
   .post('/queue/share', requireRole(...ROLES), async (c) => {

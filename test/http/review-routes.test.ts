@@ -93,6 +93,34 @@ describe('the review queue', () => {
     expect(order(await (await get(h, '/queue/list?origin=report', b)).text())).toEqual([]);
   });
 
+  it('offers channels, rules and sources by name, with open counts per rule, kept in the URL', async () => {
+    const { h, b, post, sourceId } = await setup();
+    await post({ message_id: 1, message: 'a@example.org', channel: 'room-a' });
+    h.db.$client
+      .prepare("UPDATE channels SET label = 'Main stage' WHERE external_id = 'room-a'")
+      .run();
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('<option value="room-a">Main stage (');
+    expect(html).toMatch(/<option value="1">Personal data \(1\)<\/option>/);
+    expect(html).toMatch(new RegExp(`<option value="${sourceId}">[^<]+</option>`));
+    expect(html).toMatch(/<label class="date">From <input type="date" name="since"/);
+    const chosen = await (await get(h, `/?channel=room-a&rule=1&source=${sourceId}`, b)).text();
+    expect(chosen).toContain('<option value="room-a" selected="">Main stage (');
+    expect(chosen).toContain('<option value="1" selected="">Personal data (1)</option>');
+    expect(chosen).toContain('hx-get="/queue/list?channel=room-a&amp;rule=1&amp;source=');
+    // The row names the channel by its label, not its id.
+    expect(chosen).toContain('in <bdi>Main stage</bdi>');
+  });
+
+  it('points an admin with an empty queue to the dashboard screens', async () => {
+    const { h, b } = await setup('admin');
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('Nothing waits for review.');
+    expect(html).toContain('<a href="/sources">Sources</a>');
+    expect(html).toContain('Send test delivery');
+    expect(html).toContain('<a href="/accounts">Accounts</a>');
+  });
+
   it('answers a bad filter with 422 naming it', async () => {
     const { h, b } = await setup();
     const res = await get(h, '/?severity=extreme', b, { accept: 'application/json' });
