@@ -4,7 +4,7 @@ import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { addNote } from '../moderation/add-note.ts';
 import { browseMessages } from '../moderation/browse-messages.ts';
 import { decideMessage, VERDICTS, type Verdict } from '../moderation/decide-message.ts';
-import { readDecisionOutcomes } from '../moderation/decision-outcomes.ts';
+import { readDecisionOutcomes, standingDecisionIds } from '../moderation/decision-outcomes.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
 import { listQueuePickers } from '../moderation/queue-pickers.ts';
 import { MAX_UNDO, undoDecisions, type UndoRefusal } from '../moderation/undo-decision.ts';
@@ -91,10 +91,10 @@ function withoutNotices(url: string): string {
   return u.search;
 }
 
-/** `path` with `?decided=ids` in place of any notice it carries. */
-function withDecided(path: string, ids: readonly number[]): string {
+/** `path` with `?decided=ids` in place of any notice it carries (unless `keepDone`). */
+function withDecided(path: string, ids: readonly number[], keepDone = false): string {
   const url = new URL(path, 'http://local');
-  url.searchParams.delete('done');
+  if (!keepDone) url.searchParams.delete('done');
   url.searchParams.set('decided', ids.join(','));
   return `${url.pathname}${url.search}${url.hash}`;
 }
@@ -173,18 +173,28 @@ function similarRoute(action: SimilarAction) {
         ? blockSimilar(c.var.deps, input)
         : { ...rejectSimilar(c.var.deps, input), patternId: undefined };
     const done = describeSimilar(messageId, rejected, patternId);
+    // The rejections are decisions like any other: one notice with one Undo for them all
+    // (a blocked pattern stays until lifted on its channel's page).
+    const decided = standingDecisionIds(c.var.deps.db, rejected);
     if (isHtmx(c) && back === '') {
+      const { deps, csrfToken } = c.var;
       return c.html(
         <>
           <NoticeItem notice={done} />
+          <DecisionNotice
+            outcomes={readDecisionOutcomes(deps.db, decided, deps.now())}
+            csrfToken={csrfToken}
+            canDecide
+            back="/"
+          />
           {rejected.map((id) => (
             <RowGone messageId={id} />
           ))}
         </>,
       );
     }
-    const target = localPath(back || `/messages/${messageId}`);
-    return goTo(c, withDone(target, done));
+    const target = withDone(localPath(back || `/messages/${messageId}`), done);
+    return goTo(c, decided.length === 0 ? target : withDecided(target, decided, true));
   };
 }
 

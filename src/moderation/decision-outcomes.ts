@@ -94,6 +94,9 @@ const outcomeStore = perConnection((sqlite: Database.Database) => ({
        m.moderation_state AS state, m.decision_id AS current_id
      FROM decisions d JOIN messages m ON m.id = d.message_id WHERE d.id = ?`,
   ),
+  standing: sqlite.prepare<[number], { decision_id: number | null }>(
+    'SELECT decision_id FROM messages WHERE id = ?',
+  ),
   current: sqlite.prepare<[number], { verdict: Verdict; actor: string }>(
     'SELECT verdict, actor FROM decisions WHERE id = ?',
   ),
@@ -102,3 +105,15 @@ const outcomeStore = perConnection((sqlite: Database.Database) => ({
      WHERE target_type = 'message' AND target_id = ? AND action = 'decision.undo' ORDER BY id`,
   ),
 }));
+
+/** The decisions that stand on these messages now (those without one left out). */
+export function standingDecisionIds(
+  db: Parameters<typeof outcomeStore>[0],
+  messageIds: readonly number[],
+): number[] {
+  const store = outcomeStore(db);
+  return messageIds.flatMap((id) => {
+    const row = store.standing.get(id);
+    return row?.decision_id == null ? [] : [row.decision_id];
+  });
+}

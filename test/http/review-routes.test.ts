@@ -454,6 +454,38 @@ describe('undo, batches and notices that follow the outcome', () => {
     expect(ids.map((id) => stateOf(h, id))).toEqual(['unreviewed', 'unreviewed', 'unreviewed']);
   });
 
+  it('offers one Undo for "reject similar", which brings the look-alikes back', async () => {
+    const { h, b, post } = await setup();
+    for (const [n, text] of [
+      [1, 'Buy cheap pills now'],
+      [2, 'BUY cheap pils now'],
+    ] as const) {
+      await post({ message_id: n, message: text });
+    }
+    const ids = ['1', '2'].map((e) => messageIdOf(h, e));
+    for (const id of ids) {
+      h.db.$client
+        .prepare(
+          `INSERT INTO flags (message_id, origin, severity, status, reason, actor, created_at)
+           VALUES (?, 'pending', 'low', 'open', 'waiting', 'pre-moderation', ?)`,
+        )
+        .run(id, h.deps.now());
+    }
+    const res = await postForm(
+      h,
+      `/messages/${ids[0]}/reject-similar`,
+      { _csrf: b.csrfToken, confirmed: '1' },
+      { cookie: b.cookie, ...htmx },
+    );
+    const html = await res.text();
+    expect(html).toContain('Rejected this message and 1 pending look-alike.');
+    expect(html).toContain('Undo all 2');
+    const decisionIds = /data-decisions="([\d,]+)"/.exec(html)![1]!.split(',').map(Number);
+    await undo(h, b, decisionIds);
+    expect(ids.map((id) => stateOf(h, id))).toEqual(['unreviewed', 'unreviewed']);
+    expect(h.count('flags', "status = 'open' AND origin = 'pending'")).toBe(2);
+  });
+
   it('refreshes a notice only when its outcome changed: a later, stricter decision is told', async () => {
     const { h, b, post } = await setup();
     const other = await signedIn(h, 'moderator', 'other');
