@@ -10,7 +10,7 @@ import { addSource } from '../../src/sources/add-source.ts';
 import { PASSWORD, seedAccount } from '../helpers/accounts.ts';
 import { eventyayJson, eventyaySignature, textPayload } from '../helpers/eventyay.ts';
 import { startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.ts';
+import { chromiumAvailable, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 // The queue while it refreshes live: the selection, notes, notices and Undo must never let a
 // moderator decide something other than what they see. Same Chromium and skip rule as
@@ -296,6 +296,7 @@ describe.skipIf(!chromiumAvailable)('the live queue in a real browser', () => {
     const done = page.locator('#notices .notice-item', { hasText: 'Done: approve' });
     await done.waitFor(WAIT);
     await row(page, one).waitFor({ state: 'detached', ...WAIT });
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue-notice.png') });
     expect(stateOf(one)).toBe('approved');
     await done.locator('button.undo').click();
     await page.locator('#notices .notice-item', { hasText: 'Undone by account:ana' }).waitFor(WAIT);
