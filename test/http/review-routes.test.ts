@@ -362,6 +362,9 @@ describe('undo, batches and notices that follow the outcome', () => {
     const { h, b, post } = await setup();
     await post({ message_id: 1, message: 'a@example.org' });
     const id = messageIdOf(h, '1');
+    // One flag, or two on a busy machine (the rules' time budget ran out): all reopen.
+    const open = h.count('flags', "status = 'open'");
+    expect(open).toBeGreaterThan(0);
     const decided = await (await decide(h, b, id, { verdict: 'reject' }, htmx)).text();
     expect(stateOf(h, id)).toBe('rejected');
     expect(h.count('flags', "status = 'open'")).toBe(0);
@@ -372,7 +375,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     expect(html).toContain('Undone by account:moderator1: your reject no longer stands');
     expect(html).not.toContain('class="undo"');
     expect(stateOf(h, id)).toBe('unreviewed');
-    expect(h.count('flags', "status = 'open'")).toBe(1);
+    expect(h.count('flags', "status = 'open'")).toBe(open);
     expect(h.count('audit_log', "action = 'decision.undo'")).toBe(1);
     expect(await (await get(h, '/queue/list', b)).text()).toContain('a@example.org');
   });

@@ -30,6 +30,8 @@ const state = (h: ReturnType<typeof createHarness>, id: number) =>
 describe('undoDecisions', () => {
   it('restores unreviewed with the flags it closed, and the outcome says who undid it', async () => {
     const { h, messageId } = await flaggedMessage();
+    // One flag, or two on a busy machine (the rules' time budget ran out): all reopen.
+    const open = h.count('flags', "status = 'open'");
     const { decisionId } = decideMessage(
       h.deps,
       { messageId, verdict: 'approve', basisDecisionId: null },
@@ -40,7 +42,8 @@ describe('undoDecisions', () => {
       { decisionId, messageId, outcome: { undone: true, state: 'unreviewed' } },
     ]);
     expect(state(h, messageId)).toBe('unreviewed');
-    expect(h.count('flags', "status = 'open'")).toBe(1);
+    expect(open).toBeGreaterThan(0);
+    expect(h.count('flags', "status = 'open'")).toBe(open);
     expect(readDecisionOutcomes(h.db, [decisionId], h.deps.now())[0]).toMatchObject({
       standing: 'undone',
       undoneBy: 'account:ben',
