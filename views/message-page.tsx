@@ -170,6 +170,11 @@ export function MessagePageView(props: MessageView) {
                 {d.verdict} by {d.actor}
                 {d.automatic ? ' (automatic)' : ''}, <When at={d.createdAt} />
                 {d.outcome === 'superseded' ? ' — superseded by a more restrictive decision' : ''}
+                {d.undoneBy !== null ? (
+                  <strong class="undone"> — undone by {d.undoneBy}</strong>
+                ) : (
+                  ''
+                )}
                 {d.note ? <UserText class="note-text" text={d.note} /> : null}
               </li>
             ))}

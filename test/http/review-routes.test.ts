@@ -378,6 +378,10 @@ describe('undo, batches and notices that follow the outcome', () => {
     expect(h.count('flags', "status = 'open'")).toBe(open);
     expect(h.count('audit_log', "action = 'decision.undo'")).toBe(1);
     expect(await (await get(h, '/queue/list', b)).text()).toContain('a@example.org');
+    // The item view's decision history says it was undone.
+    expect(await (await get(h, `/messages/${id}`, b)).text()).toContain(
+      '<strong class="undone"> — undone by account:moderator1</strong>',
+    );
   });
 
   it('undoes back to the previous decision as a new decision', async () => {
