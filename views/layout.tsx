@@ -75,6 +75,7 @@ export function Layout(props: LayoutProps) {
         <link rel="stylesheet" href="/static/normalize.min.css" />
         <link rel="stylesheet" href="/static/buttons.min.css" />
         <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href="/static/queue.css" />
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/sse.js" defer></script>
         <script src="/static/app.js" defer></script>

@@ -1,3 +1,4 @@
+import type { QueuePickers } from '../src/moderation/queue-pickers.ts';
 import {
   FLAG_ORIGINS,
   type QueueFilters,
@@ -5,12 +6,14 @@ import {
   type QueuePage,
   type QueueShare,
 } from '../src/moderation/review-queue.ts';
+import { ChannelName } from './components/channel-name.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
 import { DecisionForm } from './components/decision-form.tsx';
-import { DateRangeInputs, linkWith } from './components/list-controls.tsx';
+import { linkWith } from './components/list-controls.tsx';
+import { isoTime } from './components/when.tsx';
 import { HighlightedText } from './components/highlighted-text.tsx';
 import { languageName } from './components/language-name.ts';
-import { noticeText, type Notice, type NoticeContext } from './components/notice.tsx';
+import { NoticeArea } from './components/decision-notice.tsx';
 import { SimilarActions } from './components/similar-actions.tsx';
 import { UserText } from './components/user-text.tsx';
 import { ago } from './components/when.tsx';
@@ -23,10 +26,16 @@ export type QueueView = {
   now: number;
   csrfToken: string;
   canDecide: boolean;
+  /** Admins are pointed to Sources and Accounts while the queue is empty. */
+  isAdmin?: boolean;
   /** For the hint on connecting a chat, shown while the queue is empty. */
   publicUrl: string;
   /** The moderator's share of the queue (remembered in a cookie, so live refreshes keep it). */
   share: QueueShare;
+  /** Shown in the notice area on arrival (the outcome of a decision posted without JS). */
+  decided?: unknown;
+  /** What the filters offer by name (the page only; live refreshes do not need them). */
+  pickers?: QueuePickers;
 };
 
 /** The bands a moderator can take: 1 of 2 … 4 of 4. */
@@ -51,11 +60,88 @@ function languageOptions(queue: QueuePage, chosen: (string | undefined)[]) {
   return options;
 }
 
+/** A date field's value; `until` is exclusive, so its field shows the day before. */
+const dayOf = (ms: number | undefined, until = false) =>
+  ms === undefined ? '' : (isoTime(until ? ms - 1 : ms)?.slice(0, 10) ?? '');
+
+/** Channels by label (or a short id) and source; a chosen channel not listed stays offered. */
+function ChannelPicker(props: { chosen: string | undefined; pickers: QueuePickers | undefined }) {
+  const channels = props.pickers?.channels ?? [];
+  const listed = channels.some((c) => c.externalId === props.chosen);
+  return (
+    <select name="channel" aria-label="Channel">
+      <option value="" selected={props.chosen === undefined}>
+        Any channel
+      </option>
+      {props.chosen !== undefined && !listed ? (
+        <option value={props.chosen} selected>
+          {props.chosen}
+        </option>
+      ) : null}
+      {channels.map((c) => (
+        <option value={c.externalId} selected={c.externalId === props.chosen}>
+          {channelOptionText(c)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** "Main hall (Eventyay)", or "channel 6f1c2b1e… (Eventyay)" without a label. */
+function channelOptionText(c: QueuePickers['channels'][number]): string {
+  const id = Array.from(c.externalId);
+  const name =
+    c.label ?? `channel ${id.length > 12 ? `${id.slice(0, 8).join('')}…` : c.externalId}`;
+  return `${name} (${c.sourceName})`;
+}
+
+function RulePicker(props: { chosen: number | undefined; pickers: QueuePickers | undefined }) {
+  const rules = props.pickers?.rules ?? [];
+  return (
+    <select name="rule" aria-label="Rule">
+      <option value="" selected={props.chosen === undefined}>
+        Any rule
+      </option>
+      {props.chosen !== undefined && !rules.some((r) => r.id === props.chosen) ? (
+        <option value={String(props.chosen)} selected>
+          rule #{props.chosen}
+        </option>
+      ) : null}
+      {rules.map((r) => (
+        <option value={String(r.id)} selected={r.id === props.chosen}>
+          {r.name} ({r.open})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function SourcePicker(props: { chosen: string | undefined; pickers: QueuePickers | undefined }) {
+  const sources = props.pickers?.sources ?? [];
+  return (
+    <select name="source" aria-label="Source">
+      <option value="" selected={props.chosen === undefined}>
+        Any source
+      </option>
+      {props.chosen !== undefined && !sources.some((s) => s.id === props.chosen) ? (
+        <option value={props.chosen} selected>
+          {props.chosen}
+        </option>
+      ) : null}
+      {sources.map((s) => (
+        <option value={s.id} selected={s.id === props.chosen}>
+          {s.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** The review queue: filters, open-item counts, and the live list of flagged messages. */
 export function QueuePageView(props: QueueView) {
   const f = props.filters;
   return (
-    <section class="queue-page" data-page="queue">
+    <section class="queue-page" data-page="queue" hx-ext="sse" sse-connect="/events">
       <h1>Review queue</h1>
       <p class="notice">
         Decisions are kept in modhook and shape its display feed; they delete nothing on the chat
@@ -76,13 +162,7 @@ export function QueuePageView(props: QueueView) {
           placeholder="Sender"
           aria-label="Sender"
         />
-        <input
-          type="text"
-          name="channel"
-          value={f.channel ?? ''}
-          placeholder="Channel id"
-          aria-label="Channel"
-        />
+        <ChannelPicker chosen={f.channel} pickers={props.pickers} />
         <select name="severity" aria-label="Severity">
           {['', 'high', 'medium', 'low'].map((s) => (
             <option value={s} selected={(f.severity ?? '') === s}>
@@ -107,22 +187,14 @@ export function QueuePageView(props: QueueView) {
             </option>
           ))}
         </select>
-        <input
-          type="text"
-          name="rule"
-          value={f.ruleId === undefined ? '' : String(f.ruleId)}
-          placeholder="Rule id"
-          aria-label="Rule id"
-          size={6}
-        />
-        <input
-          type="text"
-          name="source"
-          value={f.sourceId ?? ''}
-          placeholder="Source id"
-          aria-label="Source id"
-        />
-        <DateRangeInputs since={f.since} until={f.until} />
+        <RulePicker chosen={f.ruleId} pickers={props.pickers} />
+        <SourcePicker chosen={f.sourceId} pickers={props.pickers} />
+        <label class="date">
+          From <input type="date" name="since" value={dayOf(f.since)} />
+        </label>
+        <label class="date">
+          To <input type="date" name="until" value={dayOf(f.until, true)} />
+        </label>
         <button type="submit">Filter</button>
         <a href="/">Clear</a>
         <a
@@ -134,10 +206,10 @@ export function QueuePageView(props: QueueView) {
         </a>
       </form>
       <ShareForm {...props} />
+      <NoticeArea>{props.decided}</NoticeArea>
+      {props.canDecide ? <BulkForm csrfToken={props.csrfToken} /> : null}
       <div
         id="queue"
-        hx-ext="sse"
-        sse-connect="/events"
         hx-get={`/queue/list${props.query}`}
         hx-trigger="sse:review, every 15s"
         hx-swap="innerHTML"
@@ -238,10 +310,28 @@ export function QueueList(props: QueueView) {
       {queue.items.length === 0 ? (
         <div class="empty">
           <p>Nothing waits for review.</p>
+          {props.isAdmin ? (
+            <ul class="muted">
+              <li>
+                Connect a chat room under <a href="/sources">Sources</a>: New source gives the
+                webhook URL and secret to paste into the room's chat settings.
+              </li>
+              <li>
+                To see the queue at work, open a source there and use <b>Send test delivery</b>.
+              </li>
+              <li>
+                Invite more moderators under <a href="/accounts">Accounts</a>.
+              </li>
+            </ul>
+          ) : (
+            <p class="muted">
+              Flagged chat messages appear here as they arrive. An admin connects chat rooms under
+              Sources.
+            </p>
+          )}
           <p class="muted">
-            Chat arrives at <code>{`${props.publicUrl}/hooks/<source id>`}</code>. Register a chat
-            room with <code>npx modhook source add --kind eventyay --name "Main hall"</code> and
-            paste the printed URL and secret into the room's chat webhook settings.
+            Chat arrives at <code>{`${props.publicUrl}/hooks/<source id>`}</code> (from the shell:{' '}
+            <code>npx modhook source add --kind eventyay --name "Main hall"</code>).
           </p>
         </div>
       ) : (
@@ -292,76 +382,112 @@ export function QueueRow(props: {
       data-pending={item.pending ? (item.pendingOnly ? 'only' : 'flagged') : undefined}
       tabindex={-1}
     >
-      <div class="row-head">
-        {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
-        {item.pending ? <span class="badge pending">pending</span> : null}
-        <a class="open-item" href={`/messages/${item.messageId}`}>
-          <strong class="screen-name">
-            <UserText text={item.screenName || '(no name)'} />
-          </strong>
-        </a>
-        <span class="where">
-          in <UserText text={item.channelLabel ?? item.channelExternalId} /> · {item.sourceName}
-        </span>
-        {item.language ? (
-          <span class="language" title={languageName(item.language)}>
-            {item.language}
-          </span>
-        ) : null}
-        <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span>
-        {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
-          <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
-        ) : null}
-      </div>
-      <p class="text">
-        <HighlightedText text={item.text} spans={spans} />
-      </p>
-      <ul class="flag-reasons">
-        {item.flags.map((f) => (
-          <li>
-            <span class={`badge ${f.severity}`}>{f.origin}</span> <UserText text={f.reason} />
-          </li>
-        ))}
-      </ul>
       {props.canDecide ? (
-        <DecisionForm
-          messageId={item.messageId}
-          basis={item.decisionId}
-          csrfToken={props.csrfToken}
-          target="closest .queue-row"
+        <input
+          type="checkbox"
+          class="pick"
+          form="bulk"
+          name="m"
+          value={`${item.messageId}:${item.decisionId ?? ''}`}
+          aria-label="Tick for a batch decision (x)"
         />
       ) : null}
-      {props.canDecide && item.pending ? (
-        <SimilarActions
-          messageId={item.messageId}
-          csrfToken={props.csrfToken}
-          target="closest .queue-row"
-        />
+      <div class="row-head">
+        <span class="who">
+          {item.pendingOnly ? null : <span class={`badge ${item.severity}`}>{item.severity}</span>}
+          {item.pending ? <span class="badge pending">pending</span> : null}
+          <a class="open-item" href={`/messages/${item.messageId}`}>
+            <strong class="screen-name">
+              <UserText text={item.screenName || '(no name)'} />
+            </strong>
+          </a>
+          {item.senderStatus !== null && item.senderStatus !== 'normal' ? (
+            <span class={`badge sender-${item.senderStatus}`}>{item.senderStatus}</span>
+          ) : null}
+        </span>
+        <span class="where">
+          <span class="waiting">waiting {ago(item.waitingSince, props.now)}</span> · in{' '}
+          <ChannelName label={item.channelLabel} externalId={item.channelExternalId} /> ·{' '}
+          {item.sourceName}
+          {item.language ? (
+            <>
+              {' · '}
+              <span class="language" title={languageName(item.language)}>
+                {item.language}
+              </span>
+            </>
+          ) : null}
+        </span>
+      </div>
+      <div class="row-body">
+        <p class="text">
+          <HighlightedText text={item.text} spans={spans} />
+        </p>
+        <ul class="flag-reasons">
+          {item.flags.map((f) => (
+            <li>
+              <span class={`badge ${f.severity}`}>{f.origin}</span> <UserText text={f.reason} />
+            </li>
+          ))}
+        </ul>
+      </div>
+      {props.canDecide ? (
+        <div class="row-actions">
+          <DecisionForm
+            messageId={item.messageId}
+            basis={item.decisionId}
+            csrfToken={props.csrfToken}
+            target="#notices"
+            swap="afterbegin"
+            noteHidden
+          />
+          {item.pending ? (
+            <SimilarActions
+              messageId={item.messageId}
+              csrfToken={props.csrfToken}
+              target="#notices"
+              swap="afterbegin"
+            />
+          ) : null}
+        </div>
       ) : null}
     </li>
   );
 }
 
-/** What replaces a row once decided: who decided what, or that a stronger decision stands. */
-export function DecidedRow(props: {
-  messageId: number;
-  text: string;
-  notice: Notice;
-  /** The message's decisions, which a superseded notice names the standing one from. */
-  context?: NoticeContext;
-  superseded: boolean;
-}) {
+/** A decided row leaving the list at once (htmx out-of-band), before the live refresh. */
+export function RowGone(props: { messageId: number }) {
+  return <li id={`item-${props.messageId}`} hx-swap-oob="delete"></li>;
+}
+
+/**
+ * Deciding several rows at once: each row's tick box belongs to this form (`form="bulk"`), so
+ * it works without JavaScript too; x ticks the selected row and a, h or r then decide them all.
+ */
+function BulkForm(props: { csrfToken: string }) {
   return (
-    <li
-      class={`queue-row decided${props.superseded ? ' superseded' : ''}`}
-      data-message-id={props.messageId}
-      data-decided="true"
+    <form
+      id="bulk"
+      class="bulk"
+      method="post"
+      action="/queue/decide"
+      hx-post="/queue/decide"
+      hx-target="#notices"
+      hx-swap="afterbegin"
     >
-      <p role="status">{noticeText(props.notice, props.context)}</p>
-      <p class="text muted">
-        <UserText class="chat-text" text={props.text} />
-      </p>
-    </li>
+      <CsrfField token={props.csrfToken} />
+      <span class="bulk-count" aria-live="polite">
+        Ticked: <strong>0</strong>
+      </span>
+      {(['approve', 'highlight', 'reject'] as const).map((verdict) => (
+        <button type="submit" name="verdict" value={verdict} class={`verdict ${verdict}`}>
+          {verdict[0]!.toUpperCase() + verdict.slice(1)} ticked
+        </button>
+      ))}
+      <button type="button" class="bulk-clear">
+        Clear
+      </button>
+    </form>
   );
 }
 
@@ -383,15 +509,20 @@ export function HelpDialog() {
           <kbd>s</kbd> / <kbd>b</kbd>
         </dt>
         <dd>
-          reject similar / block similar: the selected pending item and its look-alikes (asks first)
+          reject similar / block look-alikes (a text pattern, not the sender): the selected pending
+          item and its look-alikes (asks first)
         </dd>
         <dt>
           <kbd>n</kbd>
         </dt>
         <dd>
-          write a note for the selected item; Esc returns to the list, then a, h or r decides with
-          it
+          write a note for the selected item; Enter never decides: Esc returns to the list, then a,
+          h or r decides with it
         </dd>
+        <dt>
+          <kbd>x</kbd>
+        </dt>
+        <dd>tick the selected item; a, h or r then decide every ticked item at once</dd>
         <dt>
           <kbd>Enter</kbd>
         </dt>

@@ -28,6 +28,10 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
     type: 'text/css; charset=utf-8',
     body: readFileSync(new URL('../../views/assets/app.css', import.meta.url)),
   },
+  'queue.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(new URL('../../views/assets/queue.css', import.meta.url)),
+  },
   // htmx and its SSE extension from node_modules (pinned 2.x in package.json): no CDN.
   'htmx.min.js': {
     type: 'text/javascript; charset=utf-8',

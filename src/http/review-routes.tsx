@@ -3,23 +3,34 @@ import { z } from 'zod';
 import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { addNote } from '../moderation/add-note.ts';
 import { browseMessages } from '../moderation/browse-messages.ts';
-import {
-  decideMessage,
-  VERDICTS,
-  type DecisionResult,
-  type Verdict,
-} from '../moderation/decide-message.ts';
+import { decideMessage, VERDICTS, type Verdict } from '../moderation/decide-message.ts';
+import { readDecisionOutcomes, standingDecisionIds } from '../moderation/decision-outcomes.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
+import { listQueuePickers } from '../moderation/queue-pickers.ts';
+import { MAX_UNDO, undoDecisions, type UndoRefusal } from '../moderation/undo-decision.ts';
 import { FLAG_ORIGINS, listReviewQueue, type QueueFilters } from '../moderation/review-queue.ts';
-import { SENDER_STATUSES, setSenderStatus } from '../moderation/set-sender-status.ts';
+import {
+  getSenderName,
+  SENDER_STATUSES,
+  setSenderStatus,
+} from '../moderation/set-sender-status.ts';
 import { blockSimilar } from '../premod/block-similar.ts';
 import { rejectSimilar } from '../premod/reject-similar.ts';
 import { DomainError } from '../errors.ts';
 import { notice, type Notice } from '../../views/components/notice.tsx';
 import type { SimilarAction } from '../../views/components/similar-actions.tsx';
-import { MessagePageView, SimilarConfirmPage } from '../../views/message-page.tsx';
+import {
+  DecisionNotice,
+  NoticeItem,
+  outcomesKey,
+} from '../../views/components/decision-notice.tsx';
+import {
+  MessagePageView,
+  SenderBlockConfirmPage,
+  SimilarConfirmPage,
+} from '../../views/message-page.tsx';
 import { MessagesPageView } from '../../views/messages-page.tsx';
-import { DecidedRow, QueueList, QueuePageView, type QueueView } from '../../views/queue-page.tsx';
+import { QueueList, QueuePageView, RowGone, type QueueView } from '../../views/queue-page.tsx';
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
 import { readShareCookie, shareOfFields, writeShareCookie } from './queue-share-cookie.ts';
@@ -45,6 +56,49 @@ const QueueQuery = z.object({
   page: optionalParam(z.coerce.number().int().min(1).max(10_000)),
 });
 
+/** Decision ids from repeated or comma-separated fields (`d=1&d=2`, `decided=1,2`). */
+function decisionIds(values: readonly string[]): number[] {
+  const ids = values
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '')
+    .map(Number);
+  if (ids.length > MAX_UNDO || ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
+    throw new DomainError('invalid_input', `up to ${MAX_UNDO} decision ids`, 'd');
+  }
+  return ids;
+}
+
+/** The decisions a page was sent to after (`?decided=…`), to show with their outcome now. */
+function decidedNotice(c: Context<AppEnv>, back: string) {
+  const ids = decisionIds(c.req.queries('decided') ?? []);
+  if (ids.length === 0) return undefined;
+  const { deps, session, csrfToken } = c.var;
+  return (
+    <DecisionNotice
+      outcomes={readDecisionOutcomes(deps.db, ids, deps.now())}
+      csrfToken={csrfToken}
+      canDecide={session!.account.role !== 'auditor'}
+      back={back}
+    />
+  );
+}
+
+/** The URL without what only the first view shows (`decided`, `done`). */
+function withoutNotices(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('decided');
+  u.searchParams.delete('done');
+  return u.search;
+}
+
+/** `path` with `?decided=ids` in place of any notice it carries (unless `keepDone`). */
+function withDecided(path: string, ids: readonly number[], keepDone = false): string {
+  const url = new URL(path, 'http://local');
+  if (!keepDone) url.searchParams.delete('done');
+  url.searchParams.set('decided', ids.join(','));
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
 function queueView(c: Context<AppEnv>): QueueView {
   const query = parseQuery(QueueQuery, c);
   const filters: QueueFilters = {
@@ -61,7 +115,7 @@ function queueView(c: Context<AppEnv>): QueueView {
     share: readShareCookie(c),
   };
   const { deps, session, csrfToken } = c.var;
-  const search = new URL(c.req.url).search;
+  const search = withoutNotices(c.req.url);
   return {
     queue: listReviewQueue(deps.db, filters, query.page ?? 1),
     filters,
@@ -69,18 +123,13 @@ function queueView(c: Context<AppEnv>): QueueView {
     now: deps.now(),
     csrfToken,
     canDecide: session!.account.role !== 'auditor',
+    isAdmin: session!.account.role === 'admin',
     publicUrl: deps.config.publicUrl,
     share: filters.share ?? {},
   };
 }
 
 const itemIdOf = (c: Context<AppEnv>) => idParam(c, 'item');
-
-/** What a decision did; a superseded one names the decision that stands (the message's). */
-function describe(result: DecisionResult, verdict: Verdict, standingId: number | null): Notice {
-  if (result.outcome === 'applied') return notice('decided', verdict);
-  return notice('superseded', verdict, standingId ?? 0);
-}
 
 function describeSimilar(
   messageId: number,
@@ -124,21 +173,81 @@ function similarRoute(action: SimilarAction) {
         ? blockSimilar(c.var.deps, input)
         : { ...rejectSimilar(c.var.deps, input), patternId: undefined };
     const done = describeSimilar(messageId, rejected, patternId);
+    // The rejections are decisions like any other: one notice with one Undo for them all
+    // (a blocked pattern stays until lifted on its channel's page).
+    const decided = standingDecisionIds(c.var.deps.db, rejected);
     if (isHtmx(c) && back === '') {
-      const text = getMessageInContext(c.var.deps.db, messageId).message.text;
+      const { deps, csrfToken } = c.var;
       return c.html(
-        <DecidedRow messageId={messageId} text={text} notice={done} superseded={false} />,
+        <>
+          <NoticeItem notice={done} />
+          <DecisionNotice
+            outcomes={readDecisionOutcomes(deps.db, decided, deps.now())}
+            csrfToken={csrfToken}
+            canDecide
+            back="/"
+          />
+          {rejected.map((id) => (
+            <RowGone messageId={id} />
+          ))}
+        </>,
       );
     }
-    const target = localPath(back || `/messages/${messageId}`);
-    return goTo(c, withDone(target, done));
+    const target = withDone(localPath(back || `/messages/${messageId}`), done);
+    return goTo(c, decided.length === 0 ? target : withDecided(target, decided, true));
   };
+}
+
+/** The form's verdict; anything else is a 422 naming the field. */
+function verdictField(form: Record<string, unknown>): Verdict {
+  const value = form['verdict'];
+  const verdict = typeof value === 'string' ? value : Array.isArray(value) ? value[0] : '';
+  if (!(VERDICTS as readonly unknown[]).includes(verdict)) {
+    throw new DomainError(
+      'invalid_input',
+      `verdict must be one of: ${VERDICTS.join(', ')}`,
+      'verdict',
+    );
+  }
+  return verdict as Verdict;
+}
+
+/** Every text value of a field parsed with `{ all: true }`. */
+function allFields(form: Record<string, unknown>, name: string): string[] {
+  const value = form[name];
+  const values = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string');
+}
+
+/** The answer to a decision from the queue: its notice, and its rows gone from the list. */
+function decidedAnswer(c: Context<AppEnv>, decisionIds: number[], messageIds: number[]) {
+  const { deps, csrfToken } = c.var;
+  return c.html(
+    <>
+      <DecisionNotice
+        outcomes={readDecisionOutcomes(deps.db, decisionIds, deps.now())}
+        csrfToken={csrfToken}
+        canDecide
+        back="/"
+      />
+      {messageIds.map((id) => (
+        <RowGone messageId={id} />
+      ))}
+    </>,
+  );
 }
 
 /** The moderators' screens: queue, item in context, decisions, notes, all messages, live events. */
 export const reviewRoutes = new Hono<AppEnv>()
   .get('/', requireRole(...ROLES), (c) =>
-    c.render(<QueuePageView {...queueView(c)} />, { title: 'Queue' }),
+    c.render(
+      <QueuePageView
+        {...queueView(c)}
+        decided={decidedNotice(c, '/')}
+        pickers={listQueuePickers(c.var.deps.db)}
+      />,
+      { title: 'Queue' },
+    ),
   )
   .get('/queue/list', requireRole(...ROLES), (c) => c.html(<QueueList {...queueView(c)} />))
   .post('/queue/share', requireRole(...ROLES), async (c) => {
@@ -181,47 +290,105 @@ export const reviewRoutes = new Hono<AppEnv>()
         canDecide={session!.account.role !== 'auditor'}
         next={next ? `/messages/${next.messageId}` : '/'}
         {...(done ? { notice: done } : {})}
+        decided={decidedNotice(c, `/messages/${item.message.id}`)}
       />,
       { title: `Message ${item.message.id}` },
     );
   })
   .post('/messages/:id/decision', requireRole(...DECIDERS), async (c) => {
     const form = await c.req.parseBody();
-    const verdict = textField(form, 'verdict');
-    if (!(VERDICTS as readonly string[]).includes(verdict)) {
-      throw new DomainError(
-        'invalid_input',
-        `verdict must be one of: ${VERDICTS.join(', ')}`,
-        'verdict',
-      );
-    }
+    const verdict = verdictField(form);
     const basis = textField(form, 'basis');
     const messageId = itemIdOf(c);
-    const chosen = verdict as Verdict;
     const result = decideMessage(
       c.var.deps,
       {
         messageId,
-        verdict: chosen,
+        verdict,
         note: textField(form, 'note'),
         basisDecisionId: basis === '' ? null : Number(basis),
       },
       accountActor(c.var.session!.account),
     );
     const next = textField(form, 'next');
-    const asRow = isHtmx(c) && next === '';
-    // From the item view: on to the next item ("decide and next"), or back with the answer.
-    if (result.outcome === 'applied' && !asRow) return goTo(c, localPath(next || '/'));
-    const after = getMessageInContext(c.var.deps.db, messageId);
-    const done = describe(result, chosen, after.message.decisionId);
-    if (!asRow) return goTo(c, withDone(`/messages/${messageId}`, done));
+    // From the queue: the notice for the notice area, and the row leaves the list at once.
+    if (isHtmx(c) && next === '') return decidedAnswer(c, [result.decisionId], [messageId]);
+    // From the item view: on to the next item ("decide and next") saying what was done, with
+    // Undo, or back to this one, told which stricter decision stands.
+    if (result.outcome === 'applied') {
+      return goTo(c, withDecided(localPath(next || '/'), [result.decisionId]));
+    }
+    const standing = getMessageInContext(c.var.deps.db, messageId).message.decisionId ?? 0;
+    return goTo(c, withDone(`/messages/${messageId}`, notice('superseded', verdict, standing)));
+  })
+  .post('/queue/decide', requireRole(...DECIDERS), async (c) => {
+    // The selected rows at once (x in the queue): one notice and one Undo for the batch.
+    const form = await c.req.parseBody({ all: true });
+    const verdict = verdictField(form);
+    const items = allFields(form, 'm').map((v) => {
+      const [id = '', basis = ''] = v.split(':');
+      return { messageId: Number(id), basis: basis === '' ? null : Number(basis) };
+    });
+    if (
+      items.length === 0 ||
+      items.length > MAX_UNDO ||
+      items.some(
+        (i) =>
+          !Number.isSafeInteger(i.messageId) ||
+          i.messageId <= 0 ||
+          (i.basis !== null && !Number.isSafeInteger(i.basis)),
+      )
+    ) {
+      throw new DomainError('invalid_input', `choose 1 to ${MAX_UNDO} messages`, 'm');
+    }
+    const actor = accountActor(c.var.session!.account);
+    const { deps } = c.var;
+    const results = deps.db.$client.transaction(() =>
+      items.map((i) =>
+        decideMessage(deps, { messageId: i.messageId, verdict, basisDecisionId: i.basis }, actor),
+      ),
+    )();
+    const ids = results.map((r) => r.decisionId);
+    if (isHtmx(c))
+      return decidedAnswer(
+        c,
+        ids,
+        items.map((i) => i.messageId),
+      );
+    return goTo(c, withDecided('/', ids));
+  })
+  .get('/decisions/notice', requireRole(...ROLES), (c) => {
+    // A notice asking whether its decisions' outcome changed (a live event): 204 if not.
+    const ids = decisionIds(c.req.queries('d') ?? []);
+    const { deps, session, csrfToken } = c.var;
+    const outcomes = readDecisionOutcomes(deps.db, ids, deps.now());
+    if (outcomes.length === 0 || outcomesKey(outcomes) === c.req.query('seen')) {
+      return c.body(null, 204);
+    }
     return c.html(
-      <DecidedRow
-        messageId={messageId}
-        text={after.message.text}
-        notice={done}
-        context={{ decisions: after.decisions }}
-        superseded={result.outcome === 'superseded'}
+      <DecisionNotice
+        outcomes={outcomes}
+        csrfToken={csrfToken}
+        canDecide={session!.account.role !== 'auditor'}
+        back="/"
+      />,
+    );
+  })
+  .post('/decisions/undo', requireRole(...DECIDERS), async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const ids = decisionIds(allFields(form, 'd'));
+    const { deps, csrfToken } = c.var;
+    const results = undoDecisions(deps, ids, accountActor(c.var.session!.account));
+    const refused = results.flatMap((r) => (r.outcome.undone ? [] : [r.outcome.reason]));
+    const back = localPath(allFields(form, 'back')[0] || '/');
+    if (!isHtmx(c)) return goTo(c, withDecided(back, ids));
+    return c.html(
+      <DecisionNotice
+        outcomes={readDecisionOutcomes(deps.db, ids, deps.now())}
+        csrfToken={csrfToken}
+        canDecide
+        back={back}
+        refused={refused as UndoRefusal[]}
       />,
     );
   })
@@ -248,11 +415,20 @@ export const reviewRoutes = new Hono<AppEnv>()
       );
     }
     const known = status as (typeof SENDER_STATUSES)[number];
-    setSenderStatus(
-      c.var.deps,
-      { senderId: itemIdOf(c), status: known },
-      accountActor(c.var.session!.account),
-    );
     const back = localPath(textField(form, 'back') || '/');
-    return c.redirect(withDone(back, notice('sender-status', known)), 303);
+    const senderId = itemIdOf(c);
+    if (known === 'blocked' && textField(form, 'confirmed') !== '1') {
+      // Posted without JavaScript, where htmx could not ask: ask on a page first.
+      return c.render(
+        <SenderBlockConfirmPage
+          senderId={senderId}
+          screenName={getSenderName(c.var.deps, senderId)}
+          csrfToken={c.var.csrfToken}
+          back={back}
+        />,
+        { title: 'Confirm' },
+      );
+    }
+    setSenderStatus(c.var.deps, { senderId, status: known }, accountActor(c.var.session!.account));
+    return goTo(c, withDone(back, notice('sender-status', known)));
   });

@@ -119,6 +119,8 @@ export function recordDecision(db: Db, input: DecisionRecord, at: number): Decis
       ...input.audit?.details,
       decisionId,
       outcome,
+      // What an undo restores (src/moderation/undo-decision.ts).
+      previousDecisionId: message.decision_id,
       ...(input.note === null ? {} : { note: input.note }),
     }),
   );

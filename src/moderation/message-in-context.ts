@@ -50,6 +50,8 @@ export type MessageInContext = {
     automatic: boolean;
     note: string | null;
     createdAt: number;
+    /** Who undid it (src/moderation/undo-decision.ts), or null. */
+    undoneBy: string | null;
   }[];
   /** Up to 10 messages before and after it in its channel, oldest first. */
   before: ContextMessage[];
@@ -193,6 +195,17 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
       created_at: number;
     }[]
   ).map((d) => ({ ...d, automatic: d.automatic === 1, createdAt: d.created_at }));
+  // Undos (src/moderation/undo-decision.ts) are audit entries naming the decision they undid.
+  const undoneBy = new Map<number, string>();
+  for (const u of sql
+    .prepare(
+      `SELECT actor, details_json FROM audit_log
+       WHERE target_type = 'message' AND target_id = ? AND action = 'decision.undo' ORDER BY id`,
+    )
+    .all(String(m.id)) as { actor: string; details_json: string }[]) {
+    const undoOf = (JSON.parse(u.details_json) as { undoOf?: unknown }).undoOf;
+    if (typeof undoOf === 'number') undoneBy.set(undoOf, u.actor);
+  }
 
   const reactions = (
     sql
@@ -232,7 +245,10 @@ export function getMessageInContext(db: Db, messageId: number): MessageInContext
       originalText: m.original_text,
     },
     flags,
-    decisions: decisions.map(({ created_at: _, ...d }) => d),
+    decisions: decisions.map(({ created_at: _, ...d }) => ({
+      ...d,
+      undoneBy: undoneBy.get(d.id) ?? null,
+    })),
     before: neighbour('before').reverse(),
     after: neighbour('after'),
     reactions,

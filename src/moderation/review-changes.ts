@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { perConnection } from '../db/per-connection.ts';
 
-export type ReviewChange = { flags: number; decisions: number };
+/** The newest ids; the audit log's catches undos and flags reopened, which add no decision. */
+export type ReviewChange = { flags: number; decisions: number; audit: number };
 type Listener = (change: ReviewChange) => void;
 
 /** How often the newest flag and decision ids are read while someone is watching. */
@@ -14,7 +15,9 @@ export const REVIEW_POLL_MS = 300;
  */
 function createReviewChanges(sqlite: Database.Database) {
   const newest = sqlite.prepare<[], ReviewChange>(
-    'SELECT (SELECT coalesce(max(id), 0) FROM flags) AS flags, (SELECT coalesce(max(id), 0) FROM decisions) AS decisions',
+    `SELECT (SELECT coalesce(max(id), 0) FROM flags) AS flags,
+       (SELECT coalesce(max(id), 0) FROM decisions) AS decisions,
+       (SELECT coalesce(max(id), 0) FROM audit_log) AS audit`,
   );
   const listeners = new Set<Listener>();
   let timer: NodeJS.Timeout | undefined;
@@ -22,7 +25,10 @@ function createReviewChanges(sqlite: Database.Database) {
   const poll = () => {
     if (!sqlite.open) return;
     const now = newest.get()!;
-    if (last !== undefined && (now.flags !== last.flags || now.decisions !== last.decisions)) {
+    if (
+      last !== undefined &&
+      (now.flags !== last.flags || now.decisions !== last.decisions || now.audit !== last.audit)
+    ) {
       for (const listener of listeners) listener(now);
     }
     last = now;

@@ -47,3 +47,14 @@ export function setSenderStatus(
     return { changed: true, previous: sender.status };
   });
 }
+
+/** A sender's screen name, for asking before a status change. Throws `not_found`. */
+export function getSenderName(deps: Pick<Deps, 'db'>, senderId: number): string {
+  const row = deps.db
+    .select({ screenName: senders.screenName })
+    .from(senders)
+    .where(eq(senders.id, senderId))
+    .get();
+  if (row === undefined) throw new DomainError('not_found', `no sender with id ${senderId}`);
+  return row.screenName;
+}

@@ -343,8 +343,9 @@ describe('reject similar and block similar', () => {
     );
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('data-decided="true"');
+    // The notice for the notice area, and both rows leave the list at once.
     expect(html).toContain('Rejected this message and 1 pending look-alike.');
+    expect(html).toContain(`<li id="item-${ids.alike}" hx-swap-oob="delete">`);
     expect(state(h, ids.chosen)).toBe('rejected');
     expect(state(h, ids.alike)).toBe('rejected');
     expect(state(h, ids.other)).toBe('unreviewed');

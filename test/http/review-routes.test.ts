@@ -93,6 +93,34 @@ describe('the review queue', () => {
     expect(order(await (await get(h, '/queue/list?origin=report', b)).text())).toEqual([]);
   });
 
+  it('offers channels, rules and sources by name, with open counts per rule, kept in the URL', async () => {
+    const { h, b, post, sourceId } = await setup();
+    await post({ message_id: 1, message: 'a@example.org', channel: 'room-a' });
+    h.db.$client
+      .prepare("UPDATE channels SET label = 'Main stage' WHERE external_id = 'room-a'")
+      .run();
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('<option value="room-a">Main stage (');
+    expect(html).toMatch(/<option value="1">Personal data \(1\)<\/option>/);
+    expect(html).toMatch(new RegExp(`<option value="${sourceId}">[^<]+</option>`));
+    expect(html).toMatch(/<label class="date">From <input type="date" name="since"/);
+    const chosen = await (await get(h, `/?channel=room-a&rule=1&source=${sourceId}`, b)).text();
+    expect(chosen).toContain('<option value="room-a" selected="">Main stage (');
+    expect(chosen).toContain('<option value="1" selected="">Personal data (1)</option>');
+    expect(chosen).toContain('hx-get="/queue/list?channel=room-a&amp;rule=1&amp;source=');
+    // The row names the channel by its label, not its id.
+    expect(chosen).toContain('in <bdi>Main stage</bdi>');
+  });
+
+  it('points an admin with an empty queue to the dashboard screens', async () => {
+    const { h, b } = await setup('admin');
+    const html = await (await get(h, '/', b)).text();
+    expect(html).toContain('Nothing waits for review.');
+    expect(html).toContain('<a href="/sources">Sources</a>');
+    expect(html).toContain('Send test delivery');
+    expect(html).toContain('<a href="/accounts">Accounts</a>');
+  });
+
   it('answers a bad filter with 422 naming it', async () => {
     const { h, b } = await setup();
     const res = await get(h, '/?severity=extreme', b, { accept: 'application/json' });
@@ -100,7 +128,7 @@ describe('the review queue', () => {
     expect(await res.text()).toContain('severity');
   });
 
-  it('sends an htmx decision back as a decided row, and the item leaves the queue', async () => {
+  it('answers an htmx decision with a notice and Undo, and the row leaves the queue', async () => {
     const { h, b, post } = await setup();
     await post({ message_id: 1, message: 'a@example.org' });
     const id = messageIdOf(h, '1');
@@ -113,8 +141,10 @@ describe('the review queue', () => {
     );
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('data-decided="true"');
+    expect(html).toMatch(/^<li class="notice-item decision-notice"/);
     expect(html).toContain('Done: reject.');
+    expect(html).toContain('<button type="submit" class="undo">Undo</button>');
+    expect(html).toContain(`<li id="item-${id}" hx-swap-oob="delete">`);
     expect(await (await get(h, '/queue/list', b)).text()).toContain('Nothing waits for review.');
     expect(
       h.count('audit_log', "action = 'decision.reject' AND actor = 'account:moderator1'"),
@@ -177,6 +207,12 @@ describe('the item view', () => {
     expect(html).toMatch(/matched <q><bdi>x@example.org<\/bdi><\/q> at \d+–\d+/);
     expect(html).toContain('1 messages · 0 rejected');
     expect(html).toContain('class="sender-status"');
+    // Context lines carry their times; the current flag is not repeated as a previous one.
+    expect(html).toMatch(/<time datetime="2026-05-01T12:00:06.000Z"[^>]*>12:00:06<\/time>/);
+    expect(html).toContain('<h3>Previous flags</h3><ul></ul>');
+    // The two blocks cannot be confused, and both ask first.
+    expect(html).toContain('Block sender');
+    expect(html).toMatch(/class="sender-block"[^>]*hx-confirm="Block this sender\?/);
   });
 
   it('decides and goes on to the next item without JavaScript', async () => {
@@ -188,7 +224,13 @@ describe('the item view', () => {
     expect(html).toContain(`name="next" value="/messages/${second}"`);
     const res = await decide(h, b, first, { verdict: 'approve', next: `/messages/${second}` });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/messages/${second}`);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^/messages/${second}\\?decided=\\d+$`));
+    // The next item says what happened to the previous one, with Undo.
+    const page = await (await get(h, location, b)).text();
+    expect(page).toContain('Done: approve.');
+    expect(page).toContain('name="d"');
+    expect(page).toContain('<bdi class="chat-text">a@example.org</bdi>');
   });
 
   it('adds notes and changes the sender status, audited', async () => {
@@ -207,10 +249,20 @@ describe('the item view', () => {
         id: number;
       }
     ).id;
-    const status = await postForm(
+    // Blocking asks first (a page, without JavaScript), then blocks once confirmed.
+    const asked = await postForm(
       h,
       `/senders/${senderId}/status`,
       { _csrf: b.csrfToken, status: 'blocked', back: `/messages/${id}` },
+      { cookie: b.cookie },
+    );
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain('Block sender?');
+    expect(h.count('audit_log', "action = 'sender.set_status'")).toBe(0);
+    const status = await postForm(
+      h,
+      `/senders/${senderId}/status`,
+      { _csrf: b.csrfToken, status: 'blocked', confirmed: '1', back: `/messages/${id}` },
       { cookie: b.cookie },
     );
     expect(status.status).toBe(303);
@@ -278,5 +330,184 @@ describe('live updates', () => {
     controller.abort();
     await reader.cancel().catch(() => undefined);
     expect(received).toContain('event: review');
+  });
+});
+
+describe('undo, batches and notices that follow the outcome', () => {
+  const htmx = { 'hx-request': 'true' };
+  const stateOf = (h: Harness, id: number) =>
+    (
+      h.db.$client.prepare('SELECT moderation_state AS s FROM messages WHERE id = ?').get(id) as {
+        s: string;
+      }
+    ).s;
+  const decisionIdOf = (html: string) => Number(/data-decisions="(\d+)"/.exec(html)![1]);
+  const undo = (h: Harness, b: Browser, ids: number[], headers: Record<string, string> = htmx) =>
+    h.app.request('/decisions/undo', {
+      method: 'POST',
+      headers: {
+        ...BROWSER,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://localhost',
+        cookie: b.cookie,
+        ...headers,
+      },
+      body: new URLSearchParams([
+        ['_csrf', b.csrfToken],
+        ...ids.map((id): [string, string] => ['d', String(id)]),
+      ]),
+    });
+
+  it('undoes a decision back to unreviewed, flags open again, audited, and the row returns', async () => {
+    const { h, b, post } = await setup();
+    await post({ message_id: 1, message: 'a@example.org' });
+    const id = messageIdOf(h, '1');
+    // One flag, or two on a busy machine (the rules' time budget ran out): all reopen.
+    const open = h.count('flags', "status = 'open'");
+    expect(open).toBeGreaterThan(0);
+    const decided = await (await decide(h, b, id, { verdict: 'reject' }, htmx)).text();
+    expect(stateOf(h, id)).toBe('rejected');
+    expect(h.count('flags', "status = 'open'")).toBe(0);
+    h.advance(10_000);
+    const res = await undo(h, b, [decisionIdOf(decided)]);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Undone by account:moderator1: your reject no longer stands');
+    expect(html).not.toContain('class="undo"');
+    expect(stateOf(h, id)).toBe('unreviewed');
+    expect(h.count('flags', "status = 'open'")).toBe(open);
+    expect(h.count('audit_log', "action = 'decision.undo'")).toBe(1);
+    expect(await (await get(h, '/queue/list', b)).text()).toContain('a@example.org');
+    // The item view's decision history says it was undone.
+    expect(await (await get(h, `/messages/${id}`, b)).text()).toContain(
+      '<strong class="undone"> — undone by account:moderator1</strong>',
+    );
+  });
+
+  it('undoes back to the previous decision as a new decision', async () => {
+    const { h, b, post } = await setup();
+    const other = await signedIn(h, 'moderator', 'other');
+    await post({ message_id: 1, message: 'a@example.org' });
+    const id = messageIdOf(h, '1');
+    const first = decisionIdOf(
+      await (await decide(h, other, id, { verdict: 'approve' }, htmx)).text(),
+    );
+    const second = decisionIdOf(
+      await (await decide(h, b, id, { verdict: 'reject', basis: String(first) }, htmx)).text(),
+    );
+    expect(stateOf(h, id)).toBe('rejected');
+    await undo(h, b, [second]);
+    expect(stateOf(h, id)).toBe('approved');
+    expect(h.count('decisions')).toBe(3);
+    expect(h.count('audit_log', "action = 'decision.undo' AND actor = 'account:moderator1'")).toBe(
+      1,
+    );
+  });
+
+  it('refuses an undo after the window, after a later decision, by an auditor or without CSRF', async () => {
+    const { h, b, post } = await setup();
+    const other = await signedIn(h, 'moderator', 'other');
+    const auditor = await signedIn(h, 'auditor', 'aud');
+    await post({ message_id: 1, message: 'a@example.org' });
+    await post({ message_id: 2, message: 'b@example.org' });
+    const [one, two] = [messageIdOf(h, '1'), messageIdOf(h, '2')];
+    const late = decisionIdOf(await (await decide(h, b, one, { verdict: 'approve' }, htmx)).text());
+    const early = decisionIdOf(
+      await (await decide(h, b, two, { verdict: 'approve' }, htmx)).text(),
+    );
+    expect((await undo(h, auditor, [late])).status).toBe(403);
+    expect((await undo(h, { ...b, csrfToken: 'forged' }, [late])).status).toBe(403);
+    // Another moderator rejects message 2 meanwhile: undoing the approve would clobber it.
+    await decide(h, other, two, { verdict: 'reject', basis: String(early) });
+    const changed = await (await undo(h, b, [early])).text();
+    expect(changed).toContain('Overruled: reject by account:other now stands.');
+    expect(changed).toContain('Not undone where someone decided since.');
+    expect(stateOf(h, two)).toBe('rejected');
+    h.advance(5 * 60_000 + 1);
+    const expired = await (await undo(h, b, [late])).text();
+    expect(expired).toContain('Not undone where the undo window has passed.');
+    expect(stateOf(h, one)).toBe('approved');
+    expect(h.count('audit_log', "action = 'decision.undo'")).toBe(0);
+  });
+
+  it('decides a batch with one notice and undoes it with one Undo', async () => {
+    const { h, b, post } = await setup();
+    for (const n of [1, 2, 3]) await post({ message_id: n, message: `m${n}@example.org` });
+    const ids = ['1', '2', '3'].map((e) => messageIdOf(h, e));
+    const res = await h.app.request('/queue/decide', {
+      method: 'POST',
+      headers: {
+        ...BROWSER,
+        ...htmx,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://localhost',
+        cookie: b.cookie,
+      },
+      body: new URLSearchParams([
+        ['_csrf', b.csrfToken],
+        ['verdict', 'reject'],
+        ...ids.map((id): [string, string] => ['m', `${id}:`]),
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('reject on 3 messages: 3 done.');
+    expect(html).toContain('Undo all 3');
+    for (const id of ids) expect(html).toContain(`<li id="item-${id}" hx-swap-oob="delete">`);
+    expect(ids.map((id) => stateOf(h, id))).toEqual(['rejected', 'rejected', 'rejected']);
+    const decisionIds = /data-decisions="([\d,]+)"/.exec(html)![1]!.split(',').map(Number);
+    const undone = await (await undo(h, b, decisionIds)).text();
+    expect(undone).toContain('reject on 3 messages: 3 undone.');
+    expect(ids.map((id) => stateOf(h, id))).toEqual(['unreviewed', 'unreviewed', 'unreviewed']);
+  });
+
+  it('offers one Undo for "reject similar", which brings the look-alikes back', async () => {
+    const { h, b, post } = await setup();
+    for (const [n, text] of [
+      [1, 'Buy cheap pills now'],
+      [2, 'BUY cheap pils now'],
+    ] as const) {
+      await post({ message_id: n, message: text });
+    }
+    const ids = ['1', '2'].map((e) => messageIdOf(h, e));
+    for (const id of ids) {
+      h.db.$client
+        .prepare(
+          `INSERT INTO flags (message_id, origin, severity, status, reason, actor, created_at)
+           VALUES (?, 'pending', 'low', 'open', 'waiting', 'pre-moderation', ?)`,
+        )
+        .run(id, h.deps.now());
+    }
+    const res = await postForm(
+      h,
+      `/messages/${ids[0]}/reject-similar`,
+      { _csrf: b.csrfToken, confirmed: '1' },
+      { cookie: b.cookie, ...htmx },
+    );
+    const html = await res.text();
+    expect(html).toContain('Rejected this message and 1 pending look-alike.');
+    expect(html).toContain('Undo all 2');
+    const decisionIds = /data-decisions="([\d,]+)"/.exec(html)![1]!.split(',').map(Number);
+    await undo(h, b, decisionIds);
+    expect(ids.map((id) => stateOf(h, id))).toEqual(['unreviewed', 'unreviewed']);
+    expect(h.count('flags', "status = 'open' AND origin = 'pending'")).toBe(2);
+  });
+
+  it('refreshes a notice only when its outcome changed: a later, stricter decision is told', async () => {
+    const { h, b, post } = await setup();
+    const other = await signedIn(h, 'moderator', 'other');
+    await post({ message_id: 1, message: 'a@example.org' });
+    const id = messageIdOf(h, '1');
+    const html = await (await decide(h, b, id, { verdict: 'highlight' }, htmx)).text();
+    const refresh = /hx-get="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+    expect((await get(h, refresh, b)).status).toBe(204);
+    await decide(h, other, id, { verdict: 'approve', basis: String(decisionIdOf(html)) });
+    const res = await get(h, refresh, b);
+    expect(res.status).toBe(200);
+    const told = await res.text();
+    expect(told).toContain(
+      'Overruled: approve by account:other now stands. Your highlight applied first.',
+    );
+    expect(told).not.toContain('class="undo"');
   });
 });

@@ -223,7 +223,8 @@ describe('before-send: what a rule removed or blocked never reaches a display', 
     });
     expect(res.status).toBe(200);
     const html = await res.text();
-    const current = /<li class="current">([\s\S]*?)<\/li>/.exec(html)?.[1] ?? '';
+    // The message itself, shown first (views/message-page.tsx), up to its flags.
+    const current = /<div class="current-message">([\s\S]*?)<h2>Flags<\/h2>/.exec(html)?.[1] ?? '';
     // The published text first, then the original with the scrubbed span marked in it.
     expect(current).toMatch(
       /mail me at \[email removed\][\s\S]*Original text, before the rule scrubbed it[\s\S]*mail me at <mark>ana@example.com<\/mark>/,

@@ -8,15 +8,20 @@ const VERDICT_BUTTONS = [
 
 /**
  * Approve / highlight / reject with an optional note. Sends the decision the moderator saw as
- * `basis`, so a concurrent, more restrictive decision is not overridden. `target` is the
- * element htmx replaces with the answer; without JavaScript the form posts and redirects.
+ * `basis`, so a concurrent, more restrictive decision is not overridden. The answer goes into
+ * `target` (the notice area) with `swap`; without JavaScript the form posts and redirects.
+ * Enter in the note never decides: the form's default button (the first) is disabled, and a
+ * form whose default button is disabled is not submitted by Enter (HTML implicit submission).
  */
 export function DecisionForm(props: {
   messageId: number;
   basis: number | null;
   csrfToken: string;
   target: string;
+  swap?: string;
   next?: string;
+  /** The note field shows only once asked for (n), to keep queue rows short. */
+  noteHidden?: boolean;
 }) {
   const action = `/messages/${props.messageId}/decision`;
   return (
@@ -26,8 +31,9 @@ export function DecisionForm(props: {
       action={action}
       hx-post={action}
       hx-target={props.target}
-      hx-swap="outerHTML"
+      hx-swap={props.swap ?? 'outerHTML'}
     >
+      <button type="submit" class="no-implicit-submit" disabled hidden aria-hidden="true" />
       <CsrfField token={props.csrfToken} />
       <input type="hidden" name="basis" value={props.basis === null ? '' : String(props.basis)} />
       {props.next === undefined ? null : <input type="hidden" name="next" value={props.next} />}
@@ -38,6 +44,7 @@ export function DecisionForm(props: {
         maxlength={2000}
         placeholder="Note (optional, n)"
         aria-label="Note"
+        hidden={props.noteHidden}
       />
       {VERDICT_BUTTONS.map((b) => (
         <button

@@ -10,7 +10,8 @@ export const SIMILAR_ACTIONS = [
   },
   {
     action: 'block-similar',
-    label: 'Block similar',
+    // A pattern of text, never the sender ("Block sender" is on the item view).
+    label: 'Block look-alikes',
     key: 'b',
     confirm:
       'Reject this message and every pending look-alike, and keep rejecting look-alikes in this channel as they arrive?',
@@ -28,6 +29,7 @@ export function SimilarActions(props: {
   messageId: number;
   csrfToken: string;
   target: string;
+  swap?: string;
   back?: string;
 }) {
   return (
@@ -41,7 +43,7 @@ export function SimilarActions(props: {
             action={action}
             hx-post={action}
             hx-target={props.target}
-            hx-swap="outerHTML"
+            hx-swap={props.swap ?? 'outerHTML'}
             hx-confirm={a.confirm}
             hx-vals={JSON.stringify({ confirmed: '1' })}
           >

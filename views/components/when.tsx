@@ -17,10 +17,20 @@ const rawValue = (at: unknown) => String(at).slice(0, 40);
  * A time as a readable UTC date-time, with the exact ISO value as machine-readable datetime;
  * a value that is no time shows as "invalid time" with the value itself.
  */
-export function When(props: { at: number }) {
+export function When(props: {
+  at: number;
+  /** The time of day only (HH:MM:SS, UTC). */ short?: boolean;
+}) {
   const iso = isoTime(props.at);
   if (iso === null) {
     return <span class="invalid-time">invalid time ({rawValue(props.at)})</span>;
+  }
+  if (props.short) {
+    return (
+      <time datetime={iso} title={`${iso.replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`}>
+        {iso.slice(11, 19)}
+      </time>
+    );
   }
   return <time datetime={iso}>{iso.replace('T', ' ').replace(/\.\d+Z$/, '')} UTC</time>;
 }
