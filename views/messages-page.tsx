@@ -4,7 +4,6 @@ import type {
   MessageListRow,
 } from '../src/messages/list-messages.ts';
 import { MESSAGE_STATES } from '../src/messages/list-messages.ts';
-import type { MessageFilters, MessageRow } from '../src/moderation/browse-messages.ts';
 import { countOf } from './components/count-of.ts';
 import { ExportLinks } from './components/export-links.tsx';
 import { NewerOlderPager } from './components/list-controls.tsx';
@@ -161,27 +160,5 @@ export function MessageListView(props: {
         hasMore={props.hasMore}
       />
     </section>
-  );
-}
-
-/**
- * For the old `/messages` handler in src/http/review-routes.tsx only, which
- * message-list-routes.tsx now shadows: remove both together (they are never reached).
- */
-export function MessagesPageView(props: {
-  rows: MessageRow[];
-  filters: MessageFilters;
-  page: number;
-  hasMore: boolean;
-  query: string;
-}) {
-  const { sourceId, ...rest } = props.filters;
-  return (
-    <MessageListView
-      {...props}
-      filters={sourceId === undefined ? rest : { ...rest, sourceId }}
-      rows={props.rows.map((r) => ({ ...r, channelName: r.channelExternalId, sourceName: '' }))}
-      choices={{ sources: [], channels: [] }}
-    />
   );
 }

@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { accountActor, ROLES } from '../auth/account-fields.ts';
 import { addNote } from '../moderation/add-note.ts';
-import { browseMessages } from '../moderation/browse-messages.ts';
 import { decideMessage, VERDICTS, type Verdict } from '../moderation/decide-message.ts';
 import { readDecisionOutcomes, standingDecisionIds } from '../moderation/decision-outcomes.ts';
 import { getMessageInContext } from '../moderation/message-in-context.ts';
@@ -29,7 +28,6 @@ import {
   SenderBlockConfirmPage,
   SimilarConfirmPage,
 } from '../../views/message-page.tsx';
-import { MessagesPageView } from '../../views/messages-page.tsx';
 import { QueueList, QueuePageView, RowGone, type QueueView } from '../../views/queue-page.tsx';
 import type { AppEnv } from './app-env.ts';
 import { localPath, textField } from './form-fields.ts';
@@ -259,23 +257,6 @@ export const reviewRoutes = new Hono<AppEnv>()
     return c.redirect(localPath(textField(form, 'back') || '/'), 303);
   })
   .get('/events', requireRole(...ROLES), reviewEvents)
-  .get('/messages', requireRole(...ROLES), (c) => {
-    const MessagesQuery = z.object({
-      q: optionalParam(z.string().max(200)),
-      sender: optionalParam(z.string().max(200)),
-      channel: optionalParam(z.string().max(200)),
-      source: optionalParam(z.string().max(100)),
-      state: optionalParam(z.enum(['unreviewed', 'approved', 'highlighted', 'rejected'])),
-      page: optionalParam(z.coerce.number().int().min(1).max(10_000)),
-    });
-    const { source, page, ...rest } = parseQuery(MessagesQuery, c);
-    const filters = { ...rest, sourceId: source };
-    const result = browseMessages(c.var.deps.db, filters, page ?? 1);
-    const query = new URL(c.req.url).search;
-    return c.render(<MessagesPageView {...result} filters={filters} query={query} />, {
-      title: 'Messages',
-    });
-  })
   .get('/messages/:id', requireRole(...ROLES), (c) => {
     const { deps, session, csrfToken } = c.var;
     const item = getMessageInContext(deps.db, itemIdOf(c));

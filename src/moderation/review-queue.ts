@@ -287,9 +287,18 @@ export function listReviewQueue(db: Db, filters: QueueFilters, page = 1, pageSiz
   const languageOf = (g: Grouped) => languages.get(g.message_id)?.language ?? UNKNOWN_LANGUAGE;
   const byLanguage = new Map<string, number>();
   for (const g of all) byLanguage.set(languageOf(g), (byLanguage.get(languageOf(g)) ?? 0) + 1);
-  const wanted = [filters.language, filters.share?.language].filter((l) => l !== undefined);
+  // The language filter is exact (`und` lists the unknown ones); a language share also takes the
+  // items whose language is unknown, so they reach every share instead of none.
+  const shareLanguage = filters.share?.language;
+  const fits = (g: Grouped) => {
+    const language = languageOf(g);
+    if (filters.language !== undefined && language !== filters.language) return false;
+    return (
+      shareLanguage === undefined || language === shareLanguage || language === UNKNOWN_LANGUAGE
+    );
+  };
   const grouped =
-    wanted.length === 0 ? all : all.filter((g) => wanted.every((l) => l === languageOf(g)));
+    filters.language === undefined && shareLanguage === undefined ? all : all.filter(fits);
   const bySeverity = { high: 0, medium: 0, low: 0 };
   let pending = 0;
   let pendingFlagged = 0;

@@ -102,6 +102,17 @@ describe('listReviewQueue by language and share', () => {
     return { h, german, english };
   }
 
+  it('gives messages of unknown language to every language share, and to the und filter', async () => {
+    const { h, german, english } = await mixed();
+    const unknown = await h.post('???', { language: 'de' });
+    await languageDetectionSettled(h.db);
+    expect(h.message(unknown).language).toBeNull();
+    expect(ids(h, { share: { language: 'de' } }).sort()).toEqual([...german, unknown].sort());
+    expect(ids(h, { share: { language: 'en' } }).sort()).toEqual([...english, unknown].sort());
+    expect(ids(h, { language: 'und' })).toEqual([unknown]);
+    expect(ids(h, { language: 'de' }).sort()).toEqual([...german].sort());
+  });
+
   it('counts the languages present and filters by one', async () => {
     const { h, german, english } = await mixed();
     const languageOf = (id: number) => h.message(id).language;
