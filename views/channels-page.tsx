@@ -3,6 +3,8 @@ import { channelDisplayName, channelNameHidesId } from '../src/channels/channel-
 import type { ChannelSettings, ChannelSummary } from '../src/channels/list-channels.ts';
 import type { BlockedPatternSummary } from '../src/premod/list-blocked-patterns.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { ExportLinks } from './components/export-links.tsx';
+import { linkWith } from './components/list-controls.tsx';
 import { notice, noticeText, type Notice } from './components/notice.tsx';
 import { When } from './components/when.tsx';
 import { UserText } from './components/user-text.tsx';
@@ -210,6 +212,14 @@ export function ChannelPageView(props: {
         {`${ch.sourceName} · `}
         <UserText text={ch.externalId} />
         {` · ${ch.pending} waiting for approval`}
+      </p>
+      <p class="channel-links">
+        <a href={linkWith('/messages', '', { channel: ch.externalId, source: ch.sourceId })}>
+          Timeline
+        </a>{' '}
+        <ExportLinks
+          query={`?${new URLSearchParams({ channel: ch.externalId, source: ch.sourceId })}`}
+        />
       </p>
       {props.form ?? (
         <ChannelSettingsForm

@@ -293,9 +293,10 @@ export function QueueList(props: QueueView) {
           ) : (
             'Languages:'
           )}
-          {queue.languages.map((l) => (
+          {queue.languages.map((l, i) => (
             <>
-              {' · '}
+              {/* "Languages: English · German", and "Any language · English" */}
+              {i === 0 && props.filters.language === undefined ? ' ' : ' · '}
               <a
                 href={linkWith('/', props.query, { lang: l.language })}
                 class={props.filters.language === l.language ? 'current' : undefined}

@@ -55,6 +55,9 @@ describe('channel settings', () => {
         await h.app.request(`/channels/${channelId}`, { headers: { ...BROWSER, cookie: b.cookie } })
       ).text();
       expect(form.includes('<fieldset disabled')).toBe(role !== 'admin');
+      // The channel's timeline and its exports, filtered to it.
+      expect(form).toMatch(/href="\/messages\?channel=[^"]+&amp;source=[^"]+">\s*Timeline/);
+      expect(form).toMatch(/href="\/export\/flags\.csv\?source=[^"]+&amp;channel=[^"]+"/);
     }
   });
 

@@ -147,6 +147,9 @@ describe('the language filter', () => {
     expect(page).toContain('<option value="en">English (1)</option>');
     expect(page).toContain('<option value="und">Unknown language (1)</option>');
     expect(page).toContain('href="/?lang=en" data-language="en">English 1</a>');
+    // No separator straight after the label; one between languages.
+    expect(page).toMatch(/Languages: <a href="\/\?lang=\w+"/);
+    expect(page).not.toContain('Languages: ·');
 
     const german = await (await get(h, '/?lang=de&severity=medium', b)).text();
     expect(order(german)).toEqual([ids[0], ids[1]]);
