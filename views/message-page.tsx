@@ -1,3 +1,4 @@
+import { actorName } from './components/actor-name.ts';
 import type { MessageInContext } from '../src/moderation/message-in-context.ts';
 import { ChannelName } from './components/channel-name.tsx';
 import { CsrfField } from './components/csrf-field.tsx';
@@ -143,7 +144,7 @@ export function MessagePageView(props: MessageView) {
                   </div>
                 ) : null}
                 <div class="muted">
-                  raised by {f.actor}, <When at={f.createdAt} />
+                  raised by {actorName(f.actor)}, <When at={f.createdAt} />
                 </div>
               </li>
             ))}
@@ -167,11 +168,11 @@ export function MessagePageView(props: MessageView) {
           <ul class="decisions">
             {item.decisions.map((d) => (
               <li>
-                {d.verdict} by {d.actor}
+                {d.verdict} by {actorName(d.actor)}
                 {d.automatic ? ' (automatic)' : ''}, <When at={d.createdAt} />
                 {d.outcome === 'superseded' ? ' — superseded by a more restrictive decision' : ''}
                 {d.undoneBy !== null ? (
-                  <strong class="undone"> — undone by {d.undoneBy}</strong>
+                  <strong class="undone"> — undone by {actorName(d.undoneBy)}</strong>
                 ) : (
                   ''
                 )}
@@ -286,7 +287,7 @@ function SenderPanel(props: {
       <ul class="previous-decisions">
         {s.previousDecisions.map((d) => (
           <li>
-            <a href={`/messages/${d.messageId}`}>{d.verdict}</a> by {d.actor}
+            <a href={`/messages/${d.messageId}`}>{d.verdict}</a> by {actorName(d.actor)}
             {d.outcome === 'superseded' ? ' (superseded)' : ''}, <When at={d.createdAt} />
           </li>
         ))}
@@ -295,7 +296,8 @@ function SenderPanel(props: {
       <ul class="notes">
         {s.notes.map((n) => (
           <li>
-            <UserText class="note-text" text={n.text} /> — {n.actor}, <When at={n.createdAt} />
+            <UserText class="note-text" text={n.text} /> — {actorName(n.actor)},{' '}
+            <When at={n.createdAt} />
           </li>
         ))}
       </ul>

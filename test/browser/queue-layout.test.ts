@@ -96,7 +96,7 @@ describe.skipIf(!chromiumAvailable)('the queue layout in a real browser', () => 
     await page.screenshot({ path: join(SCREENSHOTS, 'queue-1366.png') });
     // Rows, not cards: with the list scrolled to the top, a dozen rows fit whole.
     const visible = (await page.evaluate(
-      `document.querySelector('.queue-list').scrollIntoView();
+      `document.querySelector('.queue-list').scrollIntoView({ behavior: 'instant' });
        [...document.querySelectorAll('.queue-row')].filter((r) => {
          const box = r.getBoundingClientRect();
          return box.top >= 0 && box.bottom <= innerHeight;

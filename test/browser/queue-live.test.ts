@@ -257,7 +257,7 @@ describe.skipIf(!chromiumAvailable)('the live queue in a real browser', () => {
     const notice = page.locator('#notices .notice-item', { hasText: 'Superseded' });
     await notice.waitFor(WAIT);
     await expect(notice.textContent()).resolves.toContain(
-      'Superseded: reject by account:ben came first and stands.',
+      'Superseded: reject by ben came first and stands.',
     );
     const shownAt = Date.now();
     holding = false;
@@ -280,7 +280,7 @@ describe.skipIf(!chromiumAvailable)('the live queue in a real browser', () => {
     await ben.click('#decide button.verdict.approve');
     await page
       .locator('#notices .notice-item', {
-        hasText: 'Overruled: approve by account:ben now stands. Your highlight applied first.',
+        hasText: 'Overruled: approve by ben now stands. Your highlight applied first.',
       })
       .waitFor(WAIT);
     expect(stateOf(other)).toBe('approved');
@@ -299,7 +299,7 @@ describe.skipIf(!chromiumAvailable)('the live queue in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'queue-notice.png') });
     expect(stateOf(one)).toBe('approved');
     await done.locator('button.undo').click();
-    await page.locator('#notices .notice-item', { hasText: 'Undone by account:ana' }).waitFor(WAIT);
+    await page.locator('#notices .notice-item', { hasText: 'Undone by ana' }).waitFor(WAIT);
     await row(page, one).waitFor(WAIT); // back in the list, live
     expect(stateOf(one)).toBe('unreviewed');
 
@@ -311,7 +311,7 @@ describe.skipIf(!chromiumAvailable)('the live queue in a real browser', () => {
     await expect(told.textContent()).resolves.toContain('undo two');
     expect(stateOf(two)).toBe('rejected');
     await told.locator('button.undo').click();
-    await page.locator('#notices .notice-item', { hasText: 'Undone by account:ana' }).waitFor(WAIT);
+    await page.locator('#notices .notice-item', { hasText: 'Undone by ana' }).waitFor(WAIT);
     expect(stateOf(two)).toBe('unreviewed');
     await page.context().close();
   }, 90_000);

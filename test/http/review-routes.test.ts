@@ -274,7 +274,7 @@ describe('the item view', () => {
     );
     const html = await (await get(h, `/messages/${id}`, b)).text();
     expect(html).toMatch(
-      /<ul class="previous-decisions"><li><a href="\/messages\/\d+">reject<\/a> by account:moderator1/,
+      /<ul class="previous-decisions"><li><a href="\/messages\/\d+">reject<\/a> by moderator1/,
     );
     expect(html).toContain('second warning');
     expect(html).toContain('<strong class="sender-blocked">blocked</strong>');
@@ -372,7 +372,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     const res = await undo(h, b, [decisionIdOf(decided)]);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('Undone by account:moderator1: your reject no longer stands');
+    expect(html).toContain('Undone by moderator1: your reject no longer stands');
     expect(html).not.toContain('class="undo"');
     expect(stateOf(h, id)).toBe('unreviewed');
     expect(h.count('flags', "status = 'open'")).toBe(open);
@@ -380,7 +380,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     expect(await (await get(h, '/queue/list', b)).text()).toContain('a@example.org');
     // The item view's decision history says it was undone.
     expect(await (await get(h, `/messages/${id}`, b)).text()).toContain(
-      '<strong class="undone"> — undone by account:moderator1</strong>',
+      '<strong class="undone"> — undone by moderator1</strong>',
     );
   });
 
@@ -420,7 +420,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     // Another moderator rejects message 2 meanwhile: undoing the approve would clobber it.
     await decide(h, other, two, { verdict: 'reject', basis: String(early) });
     const changed = await (await undo(h, b, [early])).text();
-    expect(changed).toContain('Overruled: reject by account:other now stands.');
+    expect(changed).toContain('Overruled: reject by other now stands.');
     expect(changed).toContain('Not undone where someone decided since.');
     expect(stateOf(h, two)).toBe('rejected');
     h.advance(5 * 60_000 + 1);
@@ -506,7 +506,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     expect(res.status).toBe(200);
     const told = await res.text();
     expect(told).toContain(
-      'Overruled: approve by account:other now stands. Your highlight applied first.',
+      'Overruled: approve by other now stands. Your highlight applied first.',
     );
     expect(told).not.toContain('class="undo"');
   });

@@ -1,3 +1,4 @@
+import { actorName } from './actor-name.ts';
 import type { DecisionOutcome } from '../../src/moderation/decision-outcomes.ts';
 import type { UndoRefusal } from '../../src/moderation/undo-decision.ts';
 import { CsrfField } from './csrf-field.tsx';
@@ -55,9 +56,11 @@ function excerpt(text: string): string {
   return chars.length <= EXCERPT ? text : `${chars.slice(0, EXCERPT).join('')}…`;
 }
 
-/** "approve by account:ben" */
+/** "approve by ben" */
 function standingText(current: DecisionOutcome['current']): string {
-  return current ? `${current.verdict} by ${current.actor}` : 'a more restrictive decision';
+  return current
+    ? `${current.verdict} by ${actorName(current.actor)}`
+    : 'a more restrictive decision';
 }
 
 /** One decision's outcome in words. */
@@ -69,7 +72,7 @@ export function outcomeText(o: DecisionOutcome): string {
     case 'mine':
       return `Done: ${o.verdict}.`;
     case 'undone':
-      return `Undone by ${o.undoneBy}: your ${o.verdict} no longer stands; the message is ${o.state}.`;
+      return `Undone by ${actorName(o.undoneBy ?? 'someone')}: your ${o.verdict} no longer stands; the message is ${o.state}.`;
     case 'other':
       return `Overruled: ${standingText(o.current)} now stands. Your ${o.verdict} applied first.`;
     case 'none':
