@@ -505,9 +505,7 @@ describe('undo, batches and notices that follow the outcome', () => {
     const res = await get(h, refresh, b);
     expect(res.status).toBe(200);
     const told = await res.text();
-    expect(told).toContain(
-      'Overruled: approve by other now stands. Your highlight applied first.',
-    );
+    expect(told).toContain('Overruled: approve by other now stands. Your highlight applied first.');
     expect(told).not.toContain('class="undo"');
   });
 });
