@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/client.ts';
 import { migrateDb } from '../../src/db/migrate.ts';
@@ -153,9 +153,18 @@ describe.skipIf(!chromiumAvailable)('the pre-moderation queue in a real browser'
     for (let i = 0; i < 20 && (await selected()) !== String(chosen); i++)
       await page.keyboard.press('j');
     expect(await selected()).toBe(String(chosen));
-    const answered = page.waitForResponse((r) => r.url().endsWith('/reject-similar'));
-    await page.keyboard.press('s');
-    expect((await answered).status()).toBe(200);
+    // A key acts only on a row shown as selected: if a live refresh of the list lands between
+    // the last `j` and `s`, the key re-selects instead of deciding, so press again.
+    let answered: Response | null = null;
+    for (let i = 0; i < 5 && answered === null; i++) {
+      await page.waitForSelector(`.queue-row.selected[data-message-id="${chosen}"]`);
+      const response = page
+        .waitForResponse((r) => r.url().endsWith('/reject-similar'), { timeout: 5000 })
+        .catch(() => null);
+      await page.keyboard.press('s');
+      answered = await response;
+    }
+    expect(answered?.status()).toBe(200);
     expect(dialogs[0]).toContain('reads like it');
     await page.waitForSelector('text=Rejected this message and 1 pending look-alike.');
     await page.waitForSelector(`.queue-row[data-message-id="${alike}"]`, { state: 'detached' });
