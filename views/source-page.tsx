@@ -37,6 +37,7 @@ const REASON_TEXT: Record<string, string> = {
   challenge_missing: 'challenge token missing',
   challenge_malformed: 'challenge token malformed',
   unsupported_type: 'not a chat message (ignored)',
+  schema_warning: 'schema warning (stored, a field dropped)',
 };
 
 export function reasonText(reason: string): string {
@@ -94,6 +95,7 @@ export function SourcePageView(props: SourcePageProps) {
           source.duplicateDeliveries > 0 ? countOf(source.duplicateDeliveries, 'duplicate') : null,
           source.urlChecks > 0 ? countOf(source.urlChecks, 'URL check') : null,
           `${source.rejectedDeliveries} rejected`,
+          source.schemaWarnings > 0 ? countOf(source.schemaWarnings, 'schema warning') : null,
         ]
           .filter((part) => part !== null)
           .join(' · ')}

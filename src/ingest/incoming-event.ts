@@ -88,4 +88,14 @@ export type ParseFailure = {
   field?: string;
 };
 
-export type ParseResult = { ok: true; event: IncomingEvent } | ({ ok: false } & ParseFailure);
+export type ParseResult =
+  | {
+      ok: true;
+      event: IncomingEvent;
+      /**
+       * Optional fields of an unexpected type or shape, dropped so the message is kept (issue
+       * 16): each names the field, for the delivery row's schema warning.
+       */
+      warnings?: string[];
+    }
+  | ({ ok: false } & ParseFailure);

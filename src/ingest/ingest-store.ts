@@ -55,6 +55,13 @@ export const UNKNOWN_SOURCE_KEY = '*unknown*';
  */
 export const DUPLICATE_COUNTER_REASON = 'duplicate';
 
+/**
+ * The reason of an accepted delivery whose body had an optional field of an unexpected type or
+ * shape (dropped, the message stored; the detail names the field), and of its counter in
+ * rejection_counters, which counts such deliveries, not rejections.
+ */
+export const SCHEMA_WARNING_REASON = 'schema_warning';
+
 function prepareAll(sqlite: Database.Database) {
   return {
     source: sqlite.prepare<[string], SourceRow>(

@@ -11,9 +11,15 @@ import {
 import type { SourceKind } from '../sources/source-kinds.ts';
 import { gunzipWithin } from './gunzip-within.ts';
 import type { IncomingEvent } from './incoming-event.ts';
-import { findIngestSource, ingestStore, type IngestSource } from './ingest-store.ts';
+import {
+  findIngestSource,
+  ingestStore,
+  SCHEMA_WARNING_REASON,
+  type IngestSource,
+} from './ingest-store.ts';
 import { unlessBusy, WriterBusyError } from './ingest-writer.ts';
 import { saneEventTimes } from './sane-event-times.ts';
+import { schemaWarningText } from './senders/json-body.ts';
 import type { HeaderReader, SenderAdapter, StoredResult } from './senders/sender-adapter.ts';
 import type { AcceptedDelivery } from './store-event.ts';
 
@@ -142,6 +148,9 @@ export async function receiveDelivery(
 
   // A time out of range or not a real date is replaced by the receive time, noted on the row.
   const { event, note } = saneEventTimes(parsed.event, receivedAt);
+  // An optional field of the wrong type was dropped: the message is kept, the row says so.
+  const warning = parsed.warnings?.length ? schemaWarningText(parsed.warnings) : null;
+  const detail = [warning, note].filter((part) => part !== null).join('; ');
   const body = stored(adapter, raw);
   const accepted: AcceptedDelivery & { detail?: string } = {
     sourceId: request.sourceId,
@@ -153,7 +162,8 @@ export async function receiveDelivery(
     webhookId: verified.webhookId,
     latencyMs: performance.now() - started,
     body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-    ...(note === null ? {} : { detail: note }),
+    ...(detail === '' ? {} : { detail }),
+    ...(warning === null ? {} : { reason: SCHEMA_WARNING_REASON }),
   };
   let result: StoredResult;
   try {

@@ -10,10 +10,17 @@ import { createTextView } from '../rules/match-text.ts';
 import { candidateStore } from './candidate-store.ts';
 import { inferReactor } from './infer-reactor.ts';
 import type { IncomingMessage, IncomingReaction, ReactionSnapshot } from './incoming-event.ts';
-import { ingestStore, type DeliveryRow, type IngestStore } from './ingest-store.ts';
+import {
+  ingestStore,
+  SCHEMA_WARNING_REASON,
+  type DeliveryRow,
+  type IngestStore,
+} from './ingest-store.ts';
 
 export type AcceptedDelivery = Omit<DeliveryRow, 'outcome' | 'status' | 'reason' | 'detail'> & {
   body: Buffer;
+  /** Set when the parser dropped an optional field (the detail names it). */
+  reason?: typeof SCHEMA_WARNING_REASON;
 };
 
 /**
@@ -323,11 +330,16 @@ export function insertDelivery(
   delivery: Omit<AcceptedDelivery, 'body'> & { body: Buffer | null; detail?: string },
   outcome: 'accepted' | 'duplicate' | 'ignored',
 ): number {
+  // Counted apart from rejections, so the source page shows how often a sender's body no longer
+  // matched what modhook expects, whatever happens to the rows.
+  const warned = outcome === 'accepted' && delivery.reason === SCHEMA_WARNING_REASON;
+  if (warned)
+    store.bumpRejection.run(delivery.sourceId, SCHEMA_WARNING_REASON, delivery.receivedAt);
   return Number(
     store.insertDelivery.run({
       ...delivery,
       outcome,
-      reason: outcome === 'ignored' ? 'unsupported_type' : null,
+      reason: outcome === 'ignored' ? 'unsupported_type' : warned ? SCHEMA_WARNING_REASON : null,
       detail: delivery.detail ?? null,
       status: outcome === 'ignored' ? 202 : 200,
     }).lastInsertRowid,

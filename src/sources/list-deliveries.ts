@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { DUPLICATE_COUNTER_REASON } from '../ingest/ingest-store.ts';
+import { DUPLICATE_COUNTER_REASON, SCHEMA_WARNING_REASON } from '../ingest/ingest-store.ts';
 
 export const DELIVERY_OUTCOMES = ['accepted', 'duplicate', 'rejected', 'ignored'] as const;
 export type DeliveryOutcomeName = (typeof DELIVERY_OUTCOMES)[number];
@@ -100,13 +100,14 @@ export type RejectionCount = { reason: string; count: number; lastAt: number };
 /**
  * Every rejection ever counted for a source (or for UNKNOWN_SOURCE_KEY: requests to URLs with no
  * source), by reason, most frequent first. Unlike the delivery rows, these counters are never
- * trimmed. Duplicates, counted in the same table, are not rejections and are left out.
+ * trimmed. Duplicates and schema warnings, counted in the same table, are not rejections and are
+ * left out.
  */
 export function rejectionCounts(db: Db, sourceKey: string): RejectionCount[] {
   return db.$client
     .prepare(
       `SELECT reason, count, last_at AS lastAt FROM rejection_counters
-       WHERE source_key = ? AND reason <> ? ORDER BY count DESC, reason`,
+       WHERE source_key = ? AND reason NOT IN (?, ?) ORDER BY count DESC, reason`,
     )
-    .all(sourceKey, DUPLICATE_COUNTER_REASON) as RejectionCount[];
+    .all(sourceKey, DUPLICATE_COUNTER_REASON, SCHEMA_WARNING_REASON) as RejectionCount[];
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { DUPLICATE_COUNTER_REASON } from '../ingest/ingest-store.ts';
+import { DUPLICATE_COUNTER_REASON, SCHEMA_WARNING_REASON } from '../ingest/ingest-store.ts';
 
 export type SourceSummary = {
   id: string;
@@ -21,6 +21,11 @@ export type SourceSummary = {
   urlChecks: number;
   /** Rejected requests, all time. */
   rejectedDeliveries: number;
+  /**
+   * Stored deliveries with an optional field of an unexpected type or shape (dropped), all
+   * time: the sender changed its format.
+   */
+  schemaWarnings: number;
 };
 
 /**
@@ -58,7 +63,10 @@ export function listSources(deps: Pick<Deps, 'db' | 'now'>, onlyId?: string): So
           AND d.outcome = 'duplicate')) AS duplicateDeliveries,
       ${acceptedChallenges} AS urlChecks,
       coalesce((SELECT sum(c.count) FROM rejection_counters c WHERE c.source_key = s.id
-         AND c.reason <> ${DUPLICATE_COUNTER_REASON}), 0) AS rejectedDeliveries
+         AND c.reason NOT IN (${DUPLICATE_COUNTER_REASON}, ${SCHEMA_WARNING_REASON})), 0)
+        AS rejectedDeliveries,
+      coalesce((SELECT c.count FROM rejection_counters c WHERE c.source_key = s.id
+         AND c.reason = ${SCHEMA_WARNING_REASON}), 0) AS schemaWarnings
     FROM sources s ${onlyId === undefined ? sql`` : sql`WHERE s.id = ${onlyId}`}
     ORDER BY s.created_at, s.id`);
 }

@@ -365,15 +365,9 @@ describe('POST /hooks/:sourceId (Eventyay deliveries)', () => {
       ['message_id (negative)', { message_id: -1 }, 'message_id'],
       ['message_id (fraction)', { message_id: 1.5 }, 'message_id'],
       ['channel', { channel: 42 }, 'channel'],
-      ['timestamp', { timestamp: 'yesterday' }, 'timestamp'],
-      ['screen_name', { screen_name: 7 }, 'screen_name'],
       ['sender_id', { sender_id: 12 }, 'sender_id'],
-      ['centralauth_id', { centralauth_id: 'x' }, 'centralauth_id'],
-      ['centralauth_username', { centralauth_username: 5 }, 'centralauth_username'],
       ['message', { message: null }, 'message'],
       ['message_type', { message_type: 3 }, 'message_type'],
-      ['user_language', { user_language: [] }, 'user_language'],
-      ['meta', { meta: 'x' }, 'meta'],
       [
         'meta.action',
         {
@@ -413,6 +407,30 @@ describe('POST /hooks/:sourceId (Eventyay deliveries)', () => {
         expectNoChatRows(h);
         expect(
           h.count('deliveries', "outcome = 'rejected' AND status = 422 AND body IS NULL"),
+        ).toBe(1);
+      },
+    );
+
+    // Issue 16: a field the message can be stored without never fails the delivery.
+    it.each([
+      ['timestamp', { timestamp: 'yesterday' }],
+      ['screen_name', { screen_name: 7 }],
+      ['centralauth_id', { centralauth_id: 'x' }],
+      ['centralauth_username', { centralauth_username: 5 }],
+      ['user_language', { user_language: [] }],
+      ['meta', { meta: 'x' }],
+    ])(
+      'stores the message when %s has the wrong type, with a schema warning',
+      async (field, fields) => {
+        const { h, id } = setup();
+        const res = await postSigned(h, id, textPayload(fields), SECRET);
+        expect(res.status).toBe(200);
+        expect(h.count('messages')).toBe(1);
+        expect(
+          h.count(
+            'deliveries',
+            `outcome = 'accepted' AND reason = 'schema_warning' AND detail LIKE '%${field}: %'`,
+          ),
         ).toBe(1);
       },
     );

@@ -127,12 +127,11 @@ describe('generic hmac sources', () => {
     expect(h.count('messages')).toBe(0);
   });
 
-  it('returns 422 naming the pointer when a mapped field is missing or of the wrong type', async () => {
+  it('returns 422 naming the pointer when a required mapped field is missing or of the wrong type', async () => {
     const { h, id } = setup();
     for (const [changes, pointer] of [
       [{ text: 5 }, '/data/text'],
       [{ id: null }, '/data/id'],
-      [{ at: 'soon' }, '/data/at'],
     ] as const) {
       const body = payload(changes);
       const res = await send(h, id, body, {
@@ -142,6 +141,22 @@ describe('generic hmac sources', () => {
       expect(res.status).toBe(422);
       expect(await res.json()).toMatchObject({ error: { field: pointer } });
     }
+  });
+
+  it('keeps the message when the optional time is not a time, with a schema warning', async () => {
+    const { h, id } = setup();
+    const body = payload({ at: 'soon' });
+    const res = await send(h, id, body, {
+      'X-IHF-Signature': `sha256=${hmacHex(body, SECRET)}`,
+      'X-IHF-Event': 'message.created',
+    });
+    expect(res.status).toBe(200);
+    const row = h.db.$client.prepare('SELECT reason, detail FROM deliveries').get() as {
+      reason: string;
+      detail: string;
+    };
+    expect(row.reason).toBe('schema_warning');
+    expect(row.detail).toMatch(/^schema warning: \/data\/at \(the time field\): .*dropped/);
   });
 });
 

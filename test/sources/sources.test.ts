@@ -424,6 +424,7 @@ describe('listSources', () => {
         duplicateDeliveries: 0,
         urlChecks: 0,
         rejectedDeliveries: 0,
+        schemaWarnings: 0,
       },
     ]);
   });
@@ -486,6 +487,7 @@ describe('listSources', () => {
           'name',
           'nextSecretExpiry',
           'rejectedDeliveries',
+          'schemaWarnings',
           'urlChecks',
           'status',
         ].sort(),

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { KeyedSecret } from '../hmac.ts';
 import type { ParseResult } from '../incoming-event.ts';
-import { decodeJsonBody, invalidPayload, wellFormed } from './json-body.ts';
+import { decodeJsonBody, dropBadOptionalFields, invalidPayload, wellFormed } from './json-body.ts';
 import { readDateTime } from './read-date-time.ts';
 import type { SenderAdapter, SignatureCheck, StoredResult } from './sender-adapter.ts';
 
@@ -68,6 +68,14 @@ const Report = z.looseObject({
     Comment: str(5000),
   }),
 });
+// What a report can be stored without (issue 16): dropped with a schema warning when of the
+// wrong type. The reported user, the message and the channel stay strict.
+const REPORT_OPTIONAL = [
+  ['Report.FromUsername', str(200)],
+  ['Report.Timestamp', str(100)],
+  ['Report.Reason', str(500)],
+  ['Report.Comment', str(5000)],
+] as const;
 const Profile = z.looseObject({ Username: wellFormed(200).pipe(z.string().min(1)) });
 const Envelope = z.looseObject({ Action: z.string().max(100) });
 
@@ -98,7 +106,8 @@ export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): Pars
   if (action !== 'report') {
     return { ok: true, event: { kind: 'ignored', reason: `unsupported Action "${action}"` } };
   }
-  const parsed = Report.safeParse(decoded.value);
+  const { value, warnings } = dropBadOptionalFields(decoded.value, REPORT_OPTIONAL);
+  const parsed = Report.safeParse(value);
   if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
   const r = parsed.data.Report;
   const channel = r.Channel === '' ? 'lobby' : r.Channel;
@@ -128,6 +137,7 @@ export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): Pars
         : `reported by ${r.FromUsername || 'someone'}: ${r.Reason || 'no reason given'}`,
       comment: r.Comment,
     },
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
 import type { ParseResult } from '../incoming-event.ts';
-import { dateTimeOrNaN, decodeJsonBody, describeZodIssue } from './json-body.ts';
+import {
+  dateTimeOrNaN,
+  decodeJsonBody,
+  describeZodIssue,
+  dropBadOptionalFields,
+} from './json-body.ts';
 
 /** Eventyay signs with this header: `sha256=` + lowercase hex HMAC-SHA256 (docs/protocols.md). */
 export const EVENTYAY_SIGNATURE_HEADER = 'x-eventyay-signature';
@@ -72,7 +77,8 @@ const id = z.number().int().nonnegative();
 const EventyayCommon = z.object({
   message_id: id,
   channel: text(200).pipe(z.string().min(1)),
-  timestamp: ISO_DATE_TIME,
+  // A timestamp dropped as malformed reads as NaN: the receive time, with a note.
+  timestamp: ISO_DATE_TIME.optional().transform((t) => t ?? NaN),
   screen_name: nullableString(500),
   sender_id: nullableString(200),
   centralauth_id: id.nullish(),
@@ -102,6 +108,17 @@ const EventyayEmoji = EventyayCommon.extend({
 
 const Envelope = z.looseObject({ message_type: z.string() });
 
+// What a message can be stored without (issue 16): a value of the wrong type or shape here is
+// dropped with a schema warning instead of failing the delivery, since Eventyay never retries.
+// The id, channel, text, sender_id and an emoji's meta are needed and stay strict.
+const OPTIONAL_FIELDS = [
+  ['timestamp', ISO_DATE_TIME],
+  ['screen_name', nullableString(500)],
+  ['centralauth_id', id],
+  ['centralauth_username', nullableString(500)],
+  ['user_language', nullableString(64)],
+] as const;
+
 /**
  * Parses an Eventyay delivery body into the common event shape. Handles the emoji quirk
  * (docs/protocols.md): an emoji event is serialised from its target message, so message_id,
@@ -120,8 +137,13 @@ export function parseEventyayDelivery(body: Uint8Array): ParseResult {
     return { ok: true, event: { kind: 'ignored', reason: `unsupported message_type "${type}"` } };
   }
 
+  const optional: (readonly [string, z.ZodType])[] = [...OPTIONAL_FIELDS];
+  if (type === 'text') optional.push(['meta', z.looseObject({})]);
+  const { value, warnings } = dropBadOptionalFields(decoded.value, optional);
+  const withWarnings = warnings.length === 0 ? {} : { warnings };
+
   if (type === 'text') {
-    const parsed = EventyayText.safeParse(decoded.value);
+    const parsed = EventyayText.safeParse(value);
     if (!parsed.success) return invalid(parsed.error.issues[0]);
     const p = parsed.data;
     return {
@@ -135,10 +157,11 @@ export function parseEventyayDelivery(body: Uint8Array): ParseResult {
         text: p.message,
         sentAt: p.timestamp,
       },
+      ...withWarnings,
     };
   }
 
-  const parsed = EventyayEmoji.safeParse(decoded.value);
+  const parsed = EventyayEmoji.safeParse(value);
   if (!parsed.success) return invalid(parsed.error.issues[0]);
   const p = parsed.data;
   return {
@@ -153,6 +176,7 @@ export function parseEventyayDelivery(body: Uint8Array): ParseResult {
       reactor: actorOf(p),
       snapshot: p.meta.reactions,
     },
+    ...withWarnings,
   };
 }
 

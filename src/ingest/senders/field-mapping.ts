@@ -64,12 +64,18 @@ export function parseMappedMessage(
   if (sender !== null && typeof sender !== 'string') return sender;
   const channel = idLike('channel', false);
   if (channel !== null && typeof channel !== 'string') return channel;
-  const name = at('senderName');
+  // The sender's name and the time are optional (issue 16): one of the wrong type is dropped
+  // with a schema warning naming it, and the message kept.
+  const warnings: string[] = [];
+  const drop = (name: keyof FieldMapping, what: string) =>
+    warnings.push(`${fields[name]} (the ${name} field): ${what}; dropped`);
+  let name = at('senderName');
   if (name !== MISSING && name !== null && (typeof name !== 'string' || name.length > 500)) {
-    return fail('senderName', 'must be a string of at most 500 characters');
+    drop('senderName', 'must be a string of at most 500 characters');
+    name = null;
   }
   const time = at('time');
-  const badTime = () => fail('time', 'must be an ISO 8601 date-time or a Unix time');
+  const badTime = () => drop('time', 'must be an ISO 8601 date-time or a Unix time');
   let sentAt = receivedAt;
   if (time !== MISSING && time !== null) {
     // A time out of range, or NaN for a day or hour that does not exist, is kept here: it
@@ -79,13 +85,14 @@ export function parseMappedMessage(
       sentAt = Math.round(time < 1e11 ? time * 1000 : time);
     } else if (typeof time === 'string' && time.length <= 64) {
       const read = readDateTime(time);
-      if (read === 'not_a_date') return badTime();
-      sentAt = read;
+      if (read === 'not_a_date') badTime();
+      else sentAt = read;
     } else {
-      return badTime();
+      badTime();
     }
   }
   return {
+    ...(warnings.length === 0 ? {} : { warnings }),
     ok: true,
     event: {
       kind: 'message',

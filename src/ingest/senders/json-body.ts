@@ -65,3 +65,47 @@ export const isoDateTime = z
 export function invalidPayload(issue: z.core.$ZodIssue | undefined): ParseResult {
   return { ok: false, reason: 'invalid_payload', ...describeZodIssue(issue) };
 }
+
+/**
+ * Removes every optional field whose value does not fit its schema, so a sender that changed an
+ * optional field's type (issue 16: Eventyay once sent `centralauth_id` as a user name) never
+ * loses the message: the field is dropped (the raw body keeps it) and a schema warning names
+ * it. Paths are dotted (`message.user.name`); a missing or null field is left alone. Returns a
+ * copy; the input is never changed.
+ */
+export function dropBadOptionalFields(
+  value: unknown,
+  optional: readonly (readonly [path: string, schema: z.ZodType])[],
+): { value: unknown; warnings: string[] } {
+  const warnings: string[] = [];
+  let root = value;
+  for (const [path, schema] of optional) {
+    const keys = path.split('.');
+    const parents: Record<string, unknown>[] = [];
+    let current: unknown = root;
+    for (const key of keys) {
+      if (current === null || typeof current !== 'object' || Array.isArray(current)) break;
+      parents.push(current as Record<string, unknown>);
+      current = Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
+    }
+    if (parents.length !== keys.length || current === undefined || current === null) continue;
+    const checked = schema.safeParse(current);
+    if (checked.success) continue;
+    warnings.push(`${path}: ${checked.error.issues[0]?.message ?? 'unexpected value'}; dropped`);
+    // Copy the objects on the way down, without the bad field at the end.
+    let replacement: unknown = undefined;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const copy = { ...parents[i]! };
+      if (i === keys.length - 1) delete copy[keys[i]!];
+      else copy[keys[i]!] = replacement;
+      replacement = copy;
+    }
+    root = replacement;
+  }
+  return { value: root, warnings };
+}
+
+/** The text a delivery row shows for a body's schema warnings. */
+export function schemaWarningText(warnings: readonly string[]): string {
+  return `schema warning: ${warnings.join('; ')}`;
+}

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
 import type { ActorIdentity, IncomingMessage, ParseResult } from '../incoming-event.ts';
-import { decodeJsonBody, invalidPayload, isoDateTime, wellFormed } from './json-body.ts';
+import {
+  decodeJsonBody,
+  dropBadOptionalFields,
+  invalidPayload,
+  isoDateTime,
+  wellFormed,
+} from './json-body.ts';
 import type { HeaderReader, SenderAdapter, SignatureCheck } from './sender-adapter.ts';
 
 // Stream Chat (docs/protocols.md, Stream Chat): X-Signature is the lowercase hex HMAC-SHA256 of the
@@ -60,7 +66,8 @@ const StreamMessage = z.looseObject({
   id,
   text: wellFormed().nullish(),
   user: StreamUser.nullish(),
-  created_at: isoDateTime,
+  // Missing, or dropped as malformed: NaN, the receive time with a note (saneEventTimes).
+  created_at: isoDateTime.nullish().transform((t) => t ?? NaN),
   updated_at: isoDateTime.nullish(),
   deleted_at: isoDateTime.nullish(),
 });
@@ -84,6 +91,22 @@ const ReactionEvent = z.looseObject({
 
 const Envelope = z.looseObject({ type: z.string().max(100) });
 
+// What a message can be stored without (issue 16): a value of the wrong type or shape here is
+// dropped with a schema warning; ids, the cid, the text and the reaction type stay strict.
+const userFields = (at: string) =>
+  [
+    [`${at}.name`, wellFormed(500)],
+    [`${at}.language`, wellFormed(64)],
+  ] as const;
+const MESSAGE_OPTIONAL = [
+  ...userFields('message.user'),
+  ['message.created_at', isoDateTime],
+  ['message.updated_at', isoDateTime],
+  ['message.deleted_at', isoDateTime],
+  ['created_at', isoDateTime],
+] as const;
+const REACTION_OPTIONAL = [...userFields('reaction.user'), ...userFields('user')] as const;
+
 const actorOf = (user: StreamUser | null | undefined): ActorIdentity => ({
   screenName: user?.name ?? '',
   centralauthId: null,
@@ -105,8 +128,10 @@ export function parseStreamEvent(body: Uint8Array): ParseResult {
     case 'message.new':
     case 'message.updated':
     case 'message.deleted': {
-      const parsed = MessageEvent.safeParse(decoded.value);
+      const { value, warnings } = dropBadOptionalFields(decoded.value, MESSAGE_OPTIONAL);
+      const parsed = MessageEvent.safeParse(value);
       if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
+      const withWarnings = warnings.length === 0 ? {} : { warnings };
       const { cid, message: m, created_at: eventAt } = parsed.data;
       const message: Omit<IncomingMessage, 'kind'> = {
         channelExternalId: cid,
@@ -116,17 +141,20 @@ export function parseStreamEvent(body: Uint8Array): ParseResult {
         text: m.text ?? '',
         sentAt: m.created_at,
       };
-      if (type === 'message.new') return { ok: true, event: { kind: 'message', ...message } };
+      if (type === 'message.new') {
+        return { ok: true, event: { kind: 'message', ...message }, ...withWarnings };
+      }
       if (type === 'message.updated') {
         const editedAt = m.updated_at ?? eventAt ?? m.created_at;
-        return { ok: true, event: { kind: 'edit', ...message, editedAt } };
+        return { ok: true, event: { kind: 'edit', ...message, editedAt }, ...withWarnings };
       }
       const deletedAt = m.deleted_at ?? eventAt ?? m.created_at;
-      return { ok: true, event: { kind: 'deletion', ...message, deletedAt } };
+      return { ok: true, event: { kind: 'deletion', ...message, deletedAt }, ...withWarnings };
     }
     case 'reaction.new':
     case 'reaction.deleted': {
-      const parsed = ReactionEvent.safeParse(decoded.value);
+      const { value, warnings } = dropBadOptionalFields(decoded.value, REACTION_OPTIONAL);
+      const parsed = ReactionEvent.safeParse(value);
       if (!parsed.success) return invalidPayload(parsed.error.issues[0]);
       const { cid, reaction, user } = parsed.data;
       const reactor = reaction.user ?? user;
@@ -144,6 +172,7 @@ export function parseStreamEvent(body: Uint8Array): ParseResult {
           // store keeps the snapshot itself from the named reactors.
           snapshot: null,
         },
+        ...(warnings.length === 0 ? {} : { warnings }),
       };
     }
     default:

@@ -443,11 +443,8 @@ describe('parseEventyayDelivery', () => {
       ['message_id is a fraction', { message_id: 1.5 }, 'message_id'],
       ['channel is a number', { channel: 42 }, 'channel'],
       ['channel is empty', { channel: '' }, 'channel'],
-      ['timestamp is not a date', { timestamp: 'yesterday' }, 'timestamp'],
       ['message is null', { message: null }, 'message'],
       ['message_type is a number', { message_type: 3 }, 'message_type'],
-      ['centralauth_id is a string', { centralauth_id: 'x' }, 'centralauth_id'],
-      ['meta is a string', { meta: 'x' }, 'meta'],
       [
         'meta.action is unknown',
         {
@@ -488,7 +485,7 @@ describe('parseEventyayDelivery', () => {
       expect(result).toHaveProperty('message', expect.stringMatching(new RegExp(`^${field}: `)));
     });
 
-    it.each(['message_type', 'message_id', 'channel', 'timestamp', 'message'])(
+    it.each(['message_type', 'message_id', 'channel', 'message'])(
       'says a missing %s is required',
       (field) => {
         const payload = textPayload();
@@ -503,15 +500,38 @@ describe('parseEventyayDelivery', () => {
     );
   });
 
-  // V8's Date.parse also takes legacy formats; only ISO 8601 is accepted.
+  // Issue 16: what a message can be stored without is dropped with a schema warning, never
+  // failing the delivery (Eventyay does not retry).
+  it.each([
+    ['timestamp is not a date', { timestamp: 'yesterday' }, 'timestamp'],
+    ['timestamp is a number', { timestamp: 1777639200 }, 'timestamp'],
+    ['centralauth_id is a string', { centralauth_id: 'x' }, 'centralauth_id'],
+    ['centralauth_username is a number', { centralauth_username: 5 }, 'centralauth_username'],
+    ['screen_name is an object', { screen_name: { a: 1 } }, 'screen_name'],
+    ['user_language is a number', { user_language: 5 }, 'user_language'],
+    ['meta of a text is a string', { meta: 'x' }, 'meta'],
+  ])('keeps the message when %s, with a warning naming it', (_, overrides, field) => {
+    const result = parsePayload(textPayload(overrides));
+    expect(result).toMatchObject({ ok: true, event: { kind: 'message', text: 'Hello' } });
+    expect(result).toHaveProperty('warnings', [expect.stringMatching(new RegExp(`^${field}: `))]);
+  });
+
+  it('drops a missing timestamp without a warning: the receive time is used', () => {
+    const payload = textPayload();
+    delete payload.timestamp;
+    const result = parsePayload(payload);
+    expect(result).toMatchObject({ ok: true, event: { kind: 'message' } });
+    expect(result).not.toHaveProperty('warnings');
+    expect(result.ok && result.event.kind === 'message' && result.event.sentAt).toBeNaN();
+  });
+
+  // V8's Date.parse also takes legacy formats; only ISO 8601 is read, anything else dropped.
   it.each([
     ['a bare number', '1'],
     ['an English date', 'May 1, 2026'],
-  ])('rejects a timestamp that is %s, not ISO 8601', (_, timestamp) => {
-    expect(parsePayload(textPayload({ timestamp }))).toMatchObject({
-      ok: false,
-      field: 'timestamp',
-    });
+  ])('drops a timestamp that is %s, not ISO 8601', (_, timestamp) => {
+    const result = parsePayload(textPayload({ timestamp }));
+    expect(result).toMatchObject({ ok: true, warnings: [expect.stringMatching(/^timestamp: /)] });
   });
 
   it.each([
