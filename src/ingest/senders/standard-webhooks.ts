@@ -13,7 +13,8 @@ const V1 = /^v1,([A-Za-z0-9+/]{43}=)$/;
 const MAX_SIGNATURES = 10;
 
 /**
- * Verifies a Standard Webhooks delivery (docs/protocols.md): `webhook-signature` holds one or more
+ * Verifies a Standard Webhooks delivery (docs/protocols.md), under the `webhook-*` header names
+ * or Svix's `svix-*` ones: `webhook-signature` holds one or more
  * space-separated `v1,<base64 HMAC-SHA256>` of `{id}.{timestamp}.{body}`, keyed by the bytes of
  * a `whsec_` secret; any one matching any active secret is enough. The timestamp must be within
  * five minutes of `now`, either way. The webhook id is returned for deduplication.
@@ -24,14 +25,18 @@ export function verifyStandardWebhook(
   secrets: readonly KeyedSecret[],
   now: number,
 ): SignatureCheck {
-  const id = header('webhook-id')?.trim();
-  const timestamp = header('webhook-timestamp')?.trim();
-  const signatures = header('webhook-signature')?.trim();
+  // Svix names the same headers svix-* unless its customer pays for webhook-* (docs/protocols.md,
+  // Standard Webhooks); its own verify() takes either name for each, and so does modhook.
+  const read = (name: string) => (header(`webhook-${name}`) ?? header(`svix-${name}`))?.trim();
+  const id = read('id');
+  const timestamp = read('timestamp');
+  const signatures = read('signature');
   if (!id || !timestamp || !signatures) {
     return {
       ok: false,
       reason: 'signature_missing',
-      message: 'webhook-id, webhook-timestamp and webhook-signature headers are all required',
+      message:
+        'webhook-id, webhook-timestamp and webhook-signature headers (or svix-id, svix-timestamp and svix-signature) are all required',
     };
   }
   if (!ID.test(id) || !TIMESTAMP.test(timestamp)) {
