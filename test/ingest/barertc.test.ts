@@ -111,6 +111,38 @@ describe('POST /hooks/:sourceId (BareRTC)', () => {
     expect(rows(h, 'SELECT external_id FROM senders')).toEqual([{ external_id: 'mallory' }]);
   });
 
+  // Issue 16 item 3: every report BareRTC raises by itself is a system report.
+  it("records the link-spam detector's report as the server's, never the spammer as reporter", async () => {
+    const { h, id } = setup();
+    const res = await send(h, id, bareRtcBody('report-spam-detected'));
+    expect(res.status).toBe(200);
+    expect(rows(h, 'SELECT reason, reporter_sender_id, actor FROM flags')).toEqual([
+      { reason: 'server filter: Spam Detected', reporter_sender_id: null, actor: 'sender' },
+    ]);
+    expect(rows(h, 'SELECT external_id FROM senders')).toEqual([{ external_id: 'spammer' }]);
+  });
+
+  it.each([
+    ['a known server reason from another name', { FromUsername: 'alice', Reason: 'Spam Detected' }],
+    ['from = about with any reason', { FromUsername: 'mallory', Reason: 'flooding' }],
+  ])('treats %s as a system report', async (_, changes) => {
+    const { h, id } = setup();
+    await send(h, id, withReport('report', changes));
+    expect(rows(h, 'SELECT reason, reporter_sender_id FROM flags')).toEqual([
+      { reason: `server filter: ${changes.Reason}`, reporter_sender_id: null },
+    ]);
+    expect(h.count('senders', "external_id = 'alice'")).toBe(0);
+  });
+
+  it("keeps a person's report as theirs", async () => {
+    const { h, id } = setup();
+    await send(h, id, bareRtcBody('report'));
+    expect(rows(h, 'SELECT reason FROM flags')).toEqual([
+      { reason: "reported by alice: It's spam" },
+    ]);
+    expect(h.count('senders', "external_id = 'alice'")).toBe(1);
+  });
+
   it('returns an approved message to the queue when it is reported', async () => {
     const { h, id } = setup();
     await send(h, id, bareRtcBody('report'));

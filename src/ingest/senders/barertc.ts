@@ -15,6 +15,13 @@ export const REDACTED_KEY = '[redacted by modhook]';
 /** BareRTC's own filter files reports under this reason. */
 export const SERVER_FILTER_REASON = 'Server Side Message Filter';
 
+/**
+ * Reasons of the reports BareRTC files by itself (docs/protocols.md, BareRTC): its message
+ * filter and its link-spam detector. The detector names the spammer as both reporter and
+ * reported user, which alone also marks a report as the server's.
+ */
+export const SERVER_REPORT_REASONS: readonly string[] = [SERVER_FILTER_REASON, 'Spam Detected'];
+
 const KeyOnly = z.looseObject({ APIKey: z.string() });
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -88,7 +95,7 @@ const actor = (name: string) => ({
 
 /**
  * Parses a BareRTC webhook: `report` (the reported message, its author, and the reporter, or
- * none for the server's own filter) and `profile` (a question about a user). A report carries
+ * none for a report BareRTC filed by itself) and `profile` (a question about a user). A report carries
  * no message id: the message is identified by channel, author, time and text, so the same
  * message reported twice is one message.
  */
@@ -116,7 +123,8 @@ export function parseBareRtcDelivery(body: Uint8Array, receivedAt: number): Pars
   const read = r.Timestamp === '' ? receivedAt : readDateTime(r.Timestamp);
   const sentAt = read === 'not_a_date' ? NaN : read;
   const identity = [channel, r.AboutUsername, r.Timestamp, r.Message].join('\u0000');
-  const byServer = r.Reason === SERVER_FILTER_REASON;
+  // A report BareRTC raised by itself is a system report: no reporter (never the spammer).
+  const byServer = SERVER_REPORT_REASONS.includes(r.Reason) || r.FromUsername === r.AboutUsername;
   return {
     ok: true,
     event: {
