@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SettingsOf } from '../../sources/source-kinds.ts';
 import { findMatchingHmacSecret, type KeyedSecret } from '../hmac.ts';
+import type { ParseResult } from '../incoming-event.ts';
 import { parseMappedMessage } from './field-mapping.ts';
 import type { HeaderReader, SenderAdapter, SignatureCheck } from './sender-adapter.ts';
 
@@ -70,6 +71,38 @@ function findMatchingPrefixHashSecret(
   return matched;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The JSON a form-encoded body carries in its `payload` field, as GitHub posts when a webhook's
+ * content type is `application/x-www-form-urlencoded` (docs/protocols.md, GitHub). The signature
+ * was checked over the raw form bytes already; only the parsing looks inside.
+ */
+export function formPayload(body: Uint8Array): { ok: true; json: Uint8Array } | ParseFailureResult {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, reason: 'invalid_json', message: 'body is not valid UTF-8' };
+  }
+  const payload = new URLSearchParams(text).get('payload');
+  if (payload === null) {
+    return {
+      ok: false,
+      reason: 'invalid_payload',
+      field: 'payload',
+      message: 'payload: a form-encoded body must carry the JSON in its payload field',
+    };
+  }
+  return { ok: true, json: Buffer.from(payload, 'utf8') };
+}
+
+type ParseFailureResult = Extract<ParseResult, { ok: false }>;
+
+const isForm = (header: HeaderReader) =>
+  header('content-type')?.split(';')[0]?.trim().toLowerCase() ===
+  'application/x-www-form-urlencoded';
+
 /** The generic `hmac` sender: its signature and field mapping come from the source settings. */
 export function hmacAdapter(settings: HmacSettings): SenderAdapter {
   return {
@@ -84,6 +117,11 @@ export function hmacAdapter(settings: HmacSettings): SenderAdapter {
             event: { kind: 'ignored', reason: `event "${event.slice(0, 100)}" carries no message` },
           };
         }
+      }
+      if (isForm(header)) {
+        const form = formPayload(body);
+        if (!form.ok) return form;
+        return parseMappedMessage(form.json, settings.fields, receivedAt);
       }
       return parseMappedMessage(body, settings.fields, receivedAt);
     },
