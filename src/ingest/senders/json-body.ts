@@ -91,7 +91,11 @@ export function dropBadOptionalFields(
     if (parents.length !== keys.length || current === undefined || current === null) continue;
     const checked = schema.safeParse(current);
     if (checked.success) continue;
-    warnings.push(`${path}: ${checked.error.issues[0]?.message ?? 'unexpected value'}; dropped`);
+    const what = (checked.error.issues[0]?.message ?? 'unexpected value').replace(
+      /^Invalid input: /,
+      '',
+    );
+    warnings.push(`${path}: ${what}; dropped`);
     // Copy the objects on the way down, without the bad field at the end.
     let replacement: unknown = undefined;
     for (let i = keys.length - 1; i >= 0; i--) {
