@@ -3,7 +3,14 @@ import { commitQueue } from '../../src/db/group-commit.ts';
 import { checkBeforeSend } from '../../src/ingest/check-before-send.ts';
 import { saveRule } from '../../src/rules/save-rule.ts';
 import { createHarness, type Harness } from '../helpers/harness.ts';
-import { addKindSource, hexHmac, post, streamBeforeSend } from '../helpers/senders.ts';
+import {
+  addKindSource,
+  hexHmac,
+  post,
+  streamBeforeSend,
+  streamDelivery,
+  streamMessageNew,
+} from '../helpers/senders.ts';
 
 const SECRET = streamBeforeSend.secret;
 const { headers: HEADERS, body: BODY } = streamBeforeSend.request;
@@ -176,5 +183,52 @@ describe('POST /hooks/:sourceId/before-send (Stream before-message-send)', () =>
     const res = await post(h, `/hooks/${id}/before-send`, BODY, HEADERS);
     expect(res.status).toBe(404);
     expect((await h.app.request(`/hooks/${id}/before-send`)).status).toBe(405);
+  });
+});
+
+// Issue 16 item 2: Stream's client SDK gives a message its id before sending (`<user id>-<uuid>`
+// in stream-chat-react), so the check and the later message.new push name the same message.
+describe("before-send with the SDK's client id: one message, not two", () => {
+  const USER = '17f8ab2c-c7e7-4564-922b-e5450dbe4fe7';
+  const CLIENT_ID = `${USER}-0b9f3c1e-5a7d-4e2b-9c8f-1d2e3f4a5b6c`;
+
+  it('stores the check under the client id and the gzip push of that id as the same row', async () => {
+    const { h, id } = setup();
+    scrubCards(h);
+    const payload = JSON.parse(BODY) as { message: { id: string } };
+    payload.message.id = CLIENT_ID;
+    const body = JSON.stringify(payload);
+    const { status } = await check(h, id, {
+      body,
+      headers: { ...HEADERS, 'X-Signature': hexHmac(body, SECRET) },
+    });
+    expect(status).toBe(200);
+    await committed(h);
+    expect(row(h, 'SELECT external_id FROM messages')).toEqual({ external_id: CLIENT_ID });
+
+    const push = streamDelivery(
+      {
+        ...streamMessageNew({ id: CLIENT_ID, user: USER }),
+        cid: 'messaging:fun-01',
+      },
+      SECRET,
+      { gzip: true },
+    );
+    const first = await post(h, `/hooks/${id}`, push.body, push.headers);
+    expect(first.status).toBe(200);
+    // Stream retries under the same X-Webhook-Id; a second event of the same id is a duplicate.
+    const again = streamDelivery(
+      { ...streamMessageNew({ id: CLIENT_ID, user: USER }), cid: 'messaging:fun-01' },
+      SECRET,
+    );
+    expect(await (await post(h, `/hooks/${id}`, again.body, again.headers)).json()).toEqual({
+      ok: true,
+      duplicate: true,
+    });
+    expect(h.count('messages')).toBe(1);
+    expect(row(h, 'SELECT external_id, text FROM messages')).toEqual({
+      external_id: CLIENT_ID,
+      text: streamBeforeSend.expected_rewrite_example.message.text,
+    });
   });
 });
