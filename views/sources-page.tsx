@@ -112,12 +112,16 @@ export function SourceTable(props: { sources: SourceSummary[]; publicUrl: string
   );
 }
 
-/** Duplicates and URL checks, counted apart from the deliveries stored; nothing when none. */
+/**
+ * Duplicates and URL checks, counted apart from the deliveries stored, and the stored ones with a
+ * schema warning; nothing when none.
+ */
 export function DeliveryExtras(props: { source: SourceSummary }) {
-  const { duplicateDeliveries, urlChecks } = props.source;
+  const { duplicateDeliveries, urlChecks, schemaWarnings } = props.source;
   const parts = [
     duplicateDeliveries > 0 ? countOf(duplicateDeliveries, 'duplicate') : null,
     urlChecks > 0 ? countOf(urlChecks, 'URL check') : null,
+    schemaWarnings > 0 ? countOf(schemaWarnings, 'schema warning') : null,
   ].filter((p) => p !== null);
   return parts.length === 0 ? null : <div class="muted">{parts.join(' · ')}</div>;
 }

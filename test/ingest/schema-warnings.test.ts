@@ -199,5 +199,9 @@ describe('an optional field of the wrong type never loses a message', () => {
     expect(html).toContain('2 schema warnings');
     expect(html).toContain('schema warning (stored, a field dropped)');
     expect(html).toContain('centralauth_id: ');
+    const list = await (
+      await h.app.request('/sources', { headers: { ...BROWSER, cookie: b.cookie } })
+    ).text();
+    expect(list).toContain('2 schema warnings');
   });
 });
