@@ -4,8 +4,9 @@ import type { Deps } from '../deps.ts';
 import { screeningRules, screenMessage, type ScreenResult } from '../rules/screen-message.ts';
 import type { SettingsOf } from '../sources/source-kinds.ts';
 import type { DeliveryOutcome } from './delivery-outcome.ts';
-import { ingestStore } from './ingest-store.ts';
+import { ingestStore, SCHEMA_WARNING_REASON } from './ingest-store.ts';
 import { rejectRequest, verifyRequest, type DeliveryRequest } from './receive-delivery.ts';
+import { schemaWarningText } from './senders/json-body.ts';
 import { parseStreamBeforeSend, type BeforeSendCandidate } from './senders/stream.ts';
 import { screenRecord, type BeforeSendDelivery } from './record-before-send.ts';
 
@@ -79,14 +80,17 @@ export async function checkBeforeSend(
     body:
       screen.hits.length > 0 ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null,
   };
-  const detail =
+  const decided =
     decision === 'timeout'
       ? `timeout: no decision within ${budgetMs} ms (took ${tookMs.toFixed(0)} ms); let through unchanged`
       : decision;
+  // An optional field of the wrong type was dropped (issue 16): the row says which.
+  const warned = parsed.warnings !== undefined && parsed.warnings.length > 0;
+  const detail = warned ? `${decided}; ${schemaWarningText(parsed.warnings!)}` : decided;
   const recorded = deps.writer
     .write({
       op: 'before-send',
-      delivery: { ...delivery, detail },
+      delivery: { ...delivery, detail, ...(warned ? { reason: SCHEMA_WARNING_REASON } : {}) },
       candidate,
       screen: decision === 'timeout' ? null : screenRecord(screen),
     })

@@ -232,3 +232,29 @@ describe("before-send with the SDK's client id: one message, not two", () => {
     });
   });
 });
+
+// Issue 16 item 4 for the check: a user's name of the wrong type must not keep the rules from
+// screening the message (a refused check lets Stream publish it unchanged).
+describe('before-send with an optional field of the wrong type', () => {
+  it('still screens the message, and the row names the dropped field', async () => {
+    const { h, id } = setup();
+    scrubCards(h);
+    const payload = JSON.parse(BODY) as { user: Record<string, unknown> };
+    payload.user.name = { first: 'Ana' };
+    const body = JSON.stringify(payload);
+    const { status, json } = await check(h, id, {
+      body,
+      headers: { ...HEADERS, 'X-Signature': hexHmac(body, SECRET) },
+    });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({
+      message: { text: streamBeforeSend.expected_rewrite_example.message.text },
+    });
+    await committed(h);
+    const delivery = row(h, 'SELECT outcome, reason, detail FROM deliveries');
+    expect(delivery).toMatchObject({ outcome: 'accepted', reason: 'schema_warning' });
+    expect(delivery.detail).toMatch(/^rewrite; schema warning: user\.name: .*dropped$/);
+    // The answer echoes the message as sent; the dropped field is only not stored.
+    expect(h.count('messages')).toBe(1);
+  });
+});

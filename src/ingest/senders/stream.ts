@@ -195,6 +195,8 @@ export type BeforeSendCandidate = {
   author: ActorIdentity;
 };
 
+const BEFORE_SEND_OPTIONAL = [...userFields('message.user'), ...userFields('user')] as const;
+
 const BeforeSend = z.looseObject({
   message: z.looseObject({
     // An id a push could not carry (empty, too long) is no id: the check still answers.
@@ -209,10 +211,14 @@ const BeforeSend = z.looseObject({
 /** Parses a before-message-send body: `{message, user, channel, request_info}`. */
 export function parseStreamBeforeSend(
   body: Uint8Array,
-): { ok: true; candidate: BeforeSendCandidate } | Extract<ParseResult, { ok: false }> {
+):
+  | { ok: true; candidate: BeforeSendCandidate; warnings?: string[] }
+  | Extract<ParseResult, { ok: false }> {
   const decoded = decodeJsonBody(body);
   if (!decoded.ok) return decoded;
-  const parsed = BeforeSend.safeParse(decoded.value);
+  // A user's name or language of the wrong type must not keep the rules from screening it.
+  const { value, warnings } = dropBadOptionalFields(decoded.value, BEFORE_SEND_OPTIONAL);
+  const parsed = BeforeSend.safeParse(value);
   if (!parsed.success) {
     return invalidPayload(parsed.error.issues[0]) as Extract<ParseResult, { ok: false }>;
   }
@@ -229,6 +235,7 @@ export function parseStreamBeforeSend(
       senderExternalId: author?.id ?? null,
       author: actorOf(author),
     },
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 
