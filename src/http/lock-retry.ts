@@ -1,3 +1,4 @@
+import { getPath } from 'hono/utils/url';
 import { retryWhileLocked, type LockTurn } from '../db/lock-turn.ts';
 import { LOCKED_ANSWER_HEADER } from './error-response.ts';
 import { isMachinePath } from './request-info.ts';
@@ -17,7 +18,8 @@ type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response
 export function retryDashboardWrites<F extends Fetch>(fetch: F, turn: LockTurn | undefined): F {
   return (async (request: Request, ...rest: never[]) => {
     const safe = request.method === 'GET' || request.method === 'HEAD';
-    if (safe || isMachinePath(new URL(request.url).pathname)) {
+    // Hono's own path reader: no URL object per webhook delivery (the ingest hot path).
+    if (safe || isMachinePath(getPath(request))) {
       return unmarked(await fetch(request, ...rest));
     }
     // An attempt consumes its body: every attempt gets its own copy.
